@@ -1,0 +1,218 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// An immutable, serialized map from `UInt64` keys to `UInt64` values.
+///
+/// A 10-byte header and `(key, value)` pairs in Eytzinger order of the keys, byte-compatible
+/// with the Python `mapbuffer` package's `IntMap`. The API has the shape of ``MapBuffer``'s:
+/// opening reads the header only, and a lookup reads the search path to its key.
+///
+/// ```swift
+/// let map = try IntMap(encoding: [1: 10, 2: 20])
+/// let value = try map[2]   // 20
+/// ```
+public struct IntMap: Sendable {
+  /// The bytes the map reads from.
+  public let source: any MapBufferByteSource
+  package let header: IntMapHeader
+
+  /// Opens the map held by `source`, reading and checking its 10-byte header only.
+  ///
+  /// - Throws: ``MapBufferError`` if the header is short or wrong, or the source is too
+  ///   small for the entries the header claims.
+  public init(source: some MapBufferByteSource) throws {
+    guard source.count >= IntMapHeader.byteCount else {
+      throw MapBufferError.truncatedHeader(byteCount: source.count, required: IntMapHeader.byteCount)
+    }
+    let header = try source.withUnsafeBytes(in: 0..<IntMapHeader.byteCount) { try IntMapHeader(parsing: $0) }
+    try header.checkEntriesFit(sourceSize: source.count)
+    self.source = source
+    self.header = header
+  }
+
+  /// Opens the map serialized in `bytes`, without copying them.
+  public init(_ bytes: Data) throws { try self.init(source: InMemoryByteSource(bytes)) }
+
+  /// Opens the map serialized in `bytes`, without copying them.
+  public init(_ bytes: [UInt8]) throws { try self.init(source: InMemoryByteSource(bytes)) }
+
+  /// Opens the map in the file at `url`, memory-mapped unless `access` says otherwise.
+  public init(contentsOf url: URL, access: MapBuffer.FileAccess = .memoryMapped) throws {
+    switch access {
+    case .memoryMapped: try self.init(source: MappedFileByteSource(contentsOf: url))
+    case .positionalReads: try self.init(source: PositionalFileByteSource(contentsOf: url))
+    }
+  }
+
+  /// Serializes `items` and opens the result.
+  public init(encoding items: [UInt64: UInt64]) throws {
+    try self.init(Self.encode(items))
+  }
+
+  /// The number of keys.
+  public var count: Int { header.keyCount }
+
+  /// Whether the map has no keys.
+  public var isEmpty: Bool { header.keyCount == 0 }
+
+  /// The size of the whole serialized map in bytes.
+  public var byteCount: Int { source.count }
+
+  /// The whole serialized map: the bytes it was opened from when they are `Data`, else a copy.
+  public var serialized: Data {
+    get throws {
+      if let memory = source as? InMemoryByteSource { return memory.data }
+      return try source.copyBytes(in: 0..<source.count)
+    }
+  }
+
+  // MARK: Lookup
+
+  /// The value for `key`, or `nil` if the map has no such key.
+  public subscript(key: UInt64) -> UInt64? {
+    get throws {
+      guard let position = try position(of: key) else { return nil }
+      return try entry(at: position).value
+    }
+  }
+
+  /// Whether the map has a value for `key`.
+  public func contains(_ key: UInt64) throws -> Bool {
+    try position(of: key) != nil
+  }
+
+  /// The entry position of `key`, or `nil`.
+  package func position(of key: UInt64) throws -> Int? {
+    let count = header.keyCount
+    guard count > 0 else { return nil }
+    if source.isMemoryResident {
+      return try source.withUnsafeBytes(in: header.entriesRange) { entries in
+        Eytzinger.position(of: key, count: count) { entries.loadLittleEndianUInt64(at: $0 &* 16) }
+      }
+    }
+    return try Eytzinger.position(of: key, count: count) { position in
+      let offset = IntMapHeader.byteCount + position * 16
+      return try source.withUnsafeBytes(in: offset..<(offset + 8)) { $0.loadLittleEndianUInt64(at: 0) }
+    }
+  }
+
+  /// The key and value at entry `position`.
+  package func entry(at position: Int) throws -> (key: UInt64, value: UInt64) {
+    let offset = IntMapHeader.byteCount + position * 16
+    return try source.withUnsafeBytes(in: offset..<(offset + 16)) {
+      ($0.loadLittleEndianUInt64(at: 0), $0.loadLittleEndianUInt64(at: 8))
+    }
+  }
+
+  // MARK: Iteration
+
+  /// Every key, in ascending order.
+  public var keys: [UInt64] {
+    get throws { try sortedEntries().map(\.key) }
+  }
+
+  /// Calls `body` with each key and its value, in ascending key order.
+  public func forEach(_ body: (_ key: UInt64, _ value: UInt64) throws -> Void) throws {
+    for (key, value) in try sortedEntries() { try body(key, value) }
+  }
+
+  /// Every key and its value, as a dictionary.
+  public func dictionary() throws -> [UInt64: UInt64] {
+    var result = [UInt64: UInt64](minimumCapacity: count)
+    try forEach { result[$0] = $1 }
+    return result
+  }
+
+  /// Every entry in ascending key order, read in one pass over the entries.
+  public func sortedEntries() throws -> [(key: UInt64, value: UInt64)] {
+    let count = header.keyCount
+    return try source.withUnsafeBytes(in: header.entriesRange) { entries in
+      var result: [(key: UInt64, value: UInt64)] = []
+      result.reserveCapacity(count)
+      var position = Eytzinger.firstPosition(count: count)
+      while let current = position {
+        result.append((entries.loadLittleEndianUInt64(at: current * 16), entries.loadLittleEndianUInt64(at: current * 16 + 8)))
+        position = Eytzinger.position(after: current, count: count)
+      }
+      return result
+    }
+  }
+
+  // MARK: Validation
+
+  /// Checks that the source is exactly as long as the header implies and that the keys are
+  /// strictly ascending in Eytzinger order.
+  ///
+  /// - Throws: the first problem, as a ``MapBufferError`` naming the entry position.
+  public func validate() throws {
+    guard source.count == header.entriesRange.upperBound else {
+      throw MapBufferError.sizeMismatch(expected: header.entriesRange.upperBound, actual: source.count)
+    }
+    try source.withUnsafeBytes(in: header.entriesRange) { entries in
+      try MapBuffer.checkEytzingerOrder(count: header.keyCount) { entries.loadLittleEndianUInt64(at: $0 * 16) }
+    }
+  }
+
+  // MARK: Writing
+
+  /// The serialized IntMap of `items`.
+  public static func encode(_ items: [UInt64: UInt64]) throws -> Data {
+    guard items.count <= Int(UInt32.max) else { throw MapBufferError.tooManyKeys(items.count) }
+    let sorted = items.sorted { $0.key < $1.key }
+    let header = IntMapHeader(keyCount: sorted.count)
+    let ranks = Eytzinger.ranks(count: sorted.count)
+    var result = Data(count: header.entriesRange.upperBound)
+    result.withUnsafeMutableBytes { out in
+      out.copyBytes(from: header.bytes)
+      for (position, rank) in ranks.enumerated() {
+        out.storeLittleEndian(sorted[rank].key, at: IntMapHeader.byteCount + 16 * position)
+        out.storeLittleEndian(sorted[rank].value, at: IntMapHeader.byteCount + 16 * position + 8)
+      }
+    }
+    return result
+  }
+
+  /// Serializes `items` into the file at `url` atomically.
+  public static func write(_ items: [UInt64: UInt64], to url: URL) throws {
+    let bytes = try encode(items)
+    try AtomicFile.write(to: url) { try $0.write(bytes) }
+  }
+
+  /// Writes the serialized map to the file at `url` atomically.
+  public func write(to url: URL) throws {
+    let bytes = try serialized
+    try AtomicFile.write(to: url) { try $0.write(bytes) }
+  }
+
+  // MARK: In-place update
+
+  /// Sets the value of an existing `key` in a serialized IntMap, in place.
+  ///
+  /// - Throws: ``MapBufferError/keyNotFound(_:)`` or any error opening the map; `buffer` is unchanged on failure.
+  public static func replaceValue(forKey key: UInt64, with value: UInt64, in buffer: inout Data) throws {
+    guard let position = try IntMap(buffer).position(of: key) else { throw MapBufferError.keyNotFound(key) }
+    buffer.withUnsafeMutableBytes { $0.storeLittleEndian(value, at: IntMapHeader.byteCount + 16 * position + 8) }
+  }
+
+  /// Sets the value of an existing `key` in the IntMap file at `url`, in place.
+  public static func replaceValue(forKey key: UInt64, with value: UInt64, inFileAt url: URL) throws {
+    let path = url.path
+    guard let position = try IntMap(contentsOf: url, access: .positionalReads).position(of: key) else {
+      throw MapBufferError.keyNotFound(key)
+    }
+    let descriptor = open(path, O_WRONLY | O_CLOEXEC)
+    guard descriptor >= 0 else { throw MapBufferError.io(operation: "open", path: path, errno: errno) }
+    defer { close(descriptor) }
+    var little = value.littleEndian
+    let written = pwrite(descriptor, &little, 8, off_t(IntMapHeader.byteCount + 16 * position + 8))
+    guard written == 8 else { throw MapBufferError.io(operation: "pwrite", path: path, errno: written < 0 ? errno : EIO) }
+    guard fsync(descriptor) == 0 else { throw MapBufferError.io(operation: "fsync", path: path, errno: errno) }
+  }
+}

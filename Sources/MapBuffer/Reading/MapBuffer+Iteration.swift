@@ -1,0 +1,75 @@
+import Foundation
+
+extension MapBuffer {
+  /// Every key, in ascending order.
+  ///
+  /// Reads the index once (for a file read with positional reads, in one read).
+  public var keys: [UInt64] {
+    get throws {
+      let count = header.keyCount
+      return try source.withUnsafeBytes(in: header.indexRange) { index in
+        [UInt64](unsafeUninitializedCapacity: count) { buffer, initialized in
+          var rank = 0
+          var position = Eytzinger.firstPosition(count: count)
+          while let current = position {
+            buffer[rank] = index.loadLittleEndianUInt64(at: current &* 16)
+            rank += 1
+            position = Eytzinger.position(after: current, count: count)
+          }
+          initialized = rank
+        }
+      }
+    }
+  }
+
+  /// A cursor over the map's entries in ascending key order, decoding one item at a time.
+  ///
+  /// ```swift
+  /// var entries = map.entries()
+  /// while let (key, value) = try entries.next() { … }
+  /// ```
+  public func entries() -> Entries { Entries(map: self) }
+
+  /// Calls `body` with each key and its value, in ascending key order, one item at a time.
+  ///
+  /// - Throws: the first error from decoding an item or from `body`; iteration stops there.
+  public func forEach(_ body: (_ key: UInt64, _ value: Data) throws -> Void) throws {
+    var entries = entries()
+    while let (key, value) = try entries.next() { try body(key, value) }
+  }
+
+  /// Every key and its value, decoded into a dictionary.
+  public func dictionary() throws -> [UInt64: Data] {
+    var result = [UInt64: Data](minimumCapacity: count)
+    try forEach { key, value in result[key] = value }
+    return result
+  }
+
+  /// A cursor over a map's entries in ascending key order.
+  ///
+  /// Each call to ``next()`` reads one index entry and decodes one item, so iterating a
+  /// large map holds one value at a time. A corrupt item throws from `next()` with its key.
+  public struct Entries: Sendable {
+    private let map: MapBuffer
+    private var position: Int?
+
+    init(map: MapBuffer) {
+      self.map = map
+      self.position = Eytzinger.firstPosition(count: map.count)
+    }
+
+    /// The next key and value, or `nil` after the largest key.
+    public mutating func next() throws -> (key: UInt64, value: Data)? {
+      guard let (key, location) = try nextLocation() else { return nil }
+      return (key, try map.value(at: location, key: key))
+    }
+
+    /// The next key and where its item is stored, without decoding it.
+    package mutating func nextLocation() throws -> (key: UInt64, location: ItemLocation)? {
+      guard let current = position else { return nil }
+      position = Eytzinger.position(after: current, count: map.count)
+      let key = try map.label(at: current)
+      return (key, try map.location(at: current, key: key))
+    }
+  }
+}

@@ -1,0 +1,147 @@
+import Foundation
+
+/// Where one item lies: its index position and stored byte range.
+package struct ItemLocation: Sendable, Equatable {
+  /// The item's index position.
+  package var position: Int
+  /// The stored bytes: payload plus checksum trailer.
+  package var range: Range<Int>
+}
+
+extension MapBuffer {
+  // MARK: Lookup
+
+  /// The value stored for `key`, or `nil` if the map has no such key.
+  ///
+  /// Reads the index path to the key and that one item: the checksum is verified (unless
+  /// ``verifiesChecksums`` is off) and the item decompressed.
+  ///
+  /// - Throws: ``MapBufferError`` naming the key if its item is corrupt: a checksum mismatch,
+  ///   a decompression failure, offsets outside the source, or a decoded size past
+  ///   ``maximumDecodedItemSize``; or an I/O error from the source.
+  public subscript(key: UInt64) -> Data? {
+    get throws {
+      guard let location = try location(of: key) else { return nil }
+      return try value(at: location, key: key)
+    }
+  }
+
+  /// Whether the map has a value for `key`. Reads the index only.
+  public func contains(_ key: UInt64) throws -> Bool {
+    try position(of: key) != nil
+  }
+
+  /// Calls `body` with the value of `key` and returns what it returns, or `nil` if the map has no such key.
+  ///
+  /// For an uncompressed map in memory (bytes or a mapped file) the buffer is the item's own
+  /// bytes: no copy is made. Otherwise it is a temporary buffer, valid only during the call.
+  public func withUnsafeBytes<Result>(
+    forKey key: UInt64, _ body: (UnsafeRawBufferPointer) throws -> Result
+  ) throws -> Result? {
+    guard let location = try location(of: key) else { return nil }
+    let coding = itemCoding
+    return try source.withUnsafeBytes(in: location.range) { stored in
+      try coding.withValue(of: stored, key: key, position: location.position, body)
+    }
+  }
+
+  /// The size in bytes of the item stored for `key` (compressed, without its checksum),
+  /// or `nil` if the map has no such key.
+  public func storedSize(forKey key: UInt64) throws -> Int? {
+    guard let location = try location(of: key) else { return nil }
+    let size = location.range.count - itemCoding.trailerByteCount
+    guard size >= 0 else {
+      throw MapBufferError.missingChecksum(key: key, position: location.position, storedSize: location.range.count)
+    }
+    return size
+  }
+
+  /// The bytes stored for `key` as they are: not decompressed, checksum neither verified
+  /// nor included. `nil` if the map has no such key.
+  public func storedBytes(forKey key: UInt64) throws -> Data? {
+    guard let location = try location(of: key) else { return nil }
+    let payloadCount = location.range.count - itemCoding.trailerByteCount
+    guard payloadCount >= 0 else {
+      throw MapBufferError.missingChecksum(key: key, position: location.position, storedSize: location.range.count)
+    }
+    return try source.copyBytes(in: location.range.lowerBound..<(location.range.lowerBound + payloadCount))
+  }
+
+  // MARK: Index access
+
+  /// The index position of `key`, or `nil`.
+  package func position(of key: UInt64) throws -> Int? {
+    let count = header.keyCount
+    guard count > 0 else { return nil }
+    if source.isMemoryResident {
+      return try source.withUnsafeBytes(in: header.indexRange) { index in
+        Eytzinger.position(of: key, count: count) { index.loadLittleEndianUInt64(at: $0 &* 16) }
+      }
+    }
+    return try Eytzinger.position(of: key, count: count) { try label(at: $0) }
+  }
+
+  /// The index position and stored byte range of `key`, or `nil`.
+  package func location(of key: UInt64) throws -> ItemLocation? {
+    let count = header.keyCount
+    guard count > 0 else { return nil }
+    if source.isMemoryResident {
+      // One pass over the in-memory index: search, then read the two offsets.
+      let end = UInt64(source.count)
+      return try source.withUnsafeBytes(in: header.indexRange) { index in
+        guard let position = Eytzinger.position(of: key, count: count, label: {
+          index.loadLittleEndianUInt64(at: $0 &* 16)
+        }) else { return nil }
+        let start = index.loadLittleEndianUInt64(at: position &* 16 &+ 8)
+        let next = position &+ 1 < count ? index.loadLittleEndianUInt64(at: position &* 16 &+ 24) : end
+        return try checkedLocation(key: key, position: position, start: start, end: next)
+      }
+    }
+    guard let position = try Eytzinger.position(of: key, count: count, label: { try label(at: $0) }) else {
+      return nil
+    }
+    return try location(at: position, key: key)
+  }
+
+  /// The stored byte range of the item at index `position`, whose key is `key`.
+  package func location(at position: Int, key: UInt64) throws -> ItemLocation {
+    let entry = header.indexRange.lowerBound + position * 16
+    let hasNext = position + 1 < header.keyCount
+    let (start, end) = try source.withUnsafeBytes(in: (entry + 8)..<(entry + (hasNext ? 32 : 16))) { bytes in
+      (bytes.loadLittleEndianUInt64(at: 0), hasNext ? bytes.loadLittleEndianUInt64(at: 16) : UInt64(source.count))
+    }
+    return try checkedLocation(key: key, position: position, start: start, end: end)
+  }
+
+  /// The key at index `position`.
+  package func label(at position: Int) throws -> UInt64 {
+    let entry = header.indexRange.lowerBound + position * 16
+    return try source.withUnsafeBytes(in: entry..<(entry + 8)) { $0.loadLittleEndianUInt64(at: 0) }
+  }
+
+  @inline(__always)
+  private func checkedLocation(key: UInt64, position: Int, start: UInt64, end: UInt64) throws -> ItemLocation {
+    guard start >= UInt64(header.dataStart), start <= end, end <= UInt64(source.count) else {
+      throw MapBufferError.itemOutOfBounds(
+        key: key, position: position, start: start, end: end, sourceSize: source.count)
+    }
+    return ItemLocation(position: position, range: Int(start)..<Int(end))
+  }
+
+  /// The value of the item at `location`, whose key is `key`.
+  package func value(at location: ItemLocation, key: UInt64) throws -> Data {
+    let coding = itemCoding
+    if coding.compression == .none, !source.isMemoryResident {
+      // Read the item straight into the value it becomes, then verify and trim the trailer.
+      var stored = try source.copyBytes(in: location.range)
+      if coding.hasChecksums {
+        try stored.withUnsafeBytes { _ = try coding.payload(of: $0, key: key, position: location.position) }
+        stored.removeLast(4)
+      }
+      return stored
+    }
+    return try source.withUnsafeBytes(in: location.range) { stored in
+      try coding.value(of: stored, key: key, position: location.position)
+    }
+  }
+}

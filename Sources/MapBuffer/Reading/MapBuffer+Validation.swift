@@ -1,0 +1,85 @@
+import Foundation
+
+extension MapBuffer {
+  /// How thoroughly ``validate(_:progress:)`` checks a map.
+  public enum ValidationDepth: Sendable {
+    /// The header, the index and the offsets, as the Python reference checks them, plus the
+    /// Eytzinger order of the keys. Reads the index only.
+    case shallow
+    /// Everything ``shallow`` checks, then every item: its checksum (whatever
+    /// ``MapBuffer/verifiesChecksums`` says) and its decoding.
+    case deep
+  }
+
+  /// Checks the map's structure and, when `depth` is ``ValidationDepth/deep``, every item.
+  ///
+  /// - Parameter progress: called after each item checked in a deep validation, with the number
+  ///   of items checked so far and the total.
+  /// - Throws: the first problem found, as a ``MapBufferError`` naming the key or index position.
+  public func validate(
+    _ depth: ValidationDepth = .shallow,
+    progress: ((_ checked: Int, _ total: Int) -> Void)? = nil
+  ) throws {
+    try validateIndex()
+    guard depth == .deep else { return }
+    var coding = itemCoding
+    coding.verifiesChecksums = true
+    var entries = entries()
+    var checked = 0
+    while let (key, location) = try entries.nextLocation() {
+      try source.withUnsafeBytes(in: location.range) { stored in
+        let payload = try coding.payload(of: stored, key: key, position: location.position)
+        if coding.compression != .none { _ = try coding.decode(payload: payload, key: key) }
+      }
+      checked += 1
+      progress?(checked, count)
+    }
+  }
+
+  /// The shallow checks: sizes, offsets ascending inside the source, keys in Eytzinger order.
+  private func validateIndex() throws {
+    let count = header.keyCount
+    let size = source.count
+    guard count > 0 else {
+      guard size == MapBufferHeader.byteCount else {
+        throw MapBufferError.sizeMismatch(expected: MapBufferHeader.byteCount, actual: size)
+      }
+      return
+    }
+    let trailer = itemCoding.trailerByteCount
+    try source.withUnsafeBytes(in: header.indexRange) { index in
+      let first = index.loadLittleEndianUInt64(at: 8)
+      guard first == UInt64(header.dataStart) else {
+        throw MapBufferError.firstOffsetMismatch(expected: header.dataStart, found: first)
+      }
+      for position in 0..<count {
+        let start = index.loadLittleEndianUInt64(at: position * 16 + 8)
+        let end = position + 1 < count ? index.loadLittleEndianUInt64(at: position * 16 + 24) : UInt64(size)
+        guard start <= end, end <= UInt64(size) else {
+          throw MapBufferError.offsetOutOfOrder(
+            position: position + 1 < count ? position + 1 : position,
+            offset: end, previous: start, sourceSize: size)
+        }
+        if end - start < UInt64(trailer) {
+          throw MapBufferError.missingChecksum(
+            key: index.loadLittleEndianUInt64(at: position * 16), position: position, storedSize: Int(end - start))
+        }
+      }
+      try Self.checkEytzingerOrder(count: count) { index.loadLittleEndianUInt64(at: $0 * 16) }
+    }
+  }
+
+  /// Throws unless the labels, walked in order, strictly ascend.
+  package static func checkEytzingerOrder(count: Int, label: (Int) -> UInt64) throws {
+    var position = Eytzinger.firstPosition(count: count)
+    var previous: UInt64?
+    while let current = position {
+      let key = label(current)
+      if let previous, key <= previous {
+        throw MapBufferError.keysOutOfOrder(position: current, key: key, previousKey: previous)
+      }
+      previous = key
+      position = Eytzinger.position(after: current, count: count)
+    }
+  }
+}
