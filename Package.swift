@@ -14,6 +14,7 @@ let package = Package(
   name: "MapBuffer",
   products: [
     .library(name: "MapBuffer", targets: ["MapBuffer"]),
+    .library(name: "MapBufferCodable", targets: ["MapBufferCodable"]),
   ],
   targets: [
     // C shim over the system compression libraries (one job: codecs).
@@ -30,14 +31,28 @@ let package = Package(
       name: "MapBuffer",
       dependencies: ["CMapBufferCodecs", "CMapBufferCRC32C"]
     ),
+    // The typed layer: values decoded from and encoded to items.
+    .target(
+      name: "MapBufferCodable",
+      dependencies: ["MapBuffer"]
+    ),
     .executableTarget(
       name: "QuickStart",
       dependencies: ["MapBuffer"],
       path: "Examples/QuickStart"
     ),
+    // Fixtures, the Python reference runner and small helpers shared by the test targets.
+    .target(
+      name: "MapBufferTestSupport",
+      path: "Tests/TestSupport"
+    ),
     .testTarget(
       name: "MapBufferTests",
-      dependencies: ["MapBuffer"]
+      dependencies: ["MapBuffer", "MapBufferTestSupport"]
+    ),
+    .testTarget(
+      name: "MapBufferCodableTests",
+      dependencies: ["MapBufferCodable", "MapBufferTestSupport"]
     ),
   ],
   swiftLanguageModes: [.v6]

@@ -1,4 +1,5 @@
 import Foundation
+import MapBufferTestSupport
 import Testing
 @testable import MapBuffer
 

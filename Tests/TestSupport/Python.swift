@@ -4,20 +4,22 @@ import Foundation
 ///
 /// The README's test command (`Scripts/test`) creates `.venv` with both packages before the
 /// tests run; a test that needs Python fails with a clear message when it is missing.
-enum ReferencePython {
+public enum ReferencePython {
   /// The interpreter: `$MAPBUFFER_PYTHON` if set, else `.venv/bin/python` in the repository.
-  static var executable: URL {
+  public static var executable: URL {
     if let path = ProcessInfo.processInfo.environment["MAPBUFFER_PYTHON"] { return URL(fileURLWithPath: path) }
     return Fixtures.packageRoot.appendingPathComponent(".venv/bin/python")
   }
 
-  struct Failure: Error, CustomStringConvertible {
-    var description: String
+  /// A failed run, with what the interpreter printed on standard error.
+  public struct Failure: Error, CustomStringConvertible {
+    /// What went wrong.
+    public var description: String
   }
 
   /// Runs `script` with `arguments`, returning standard output; throws with standard error on failure.
   @discardableResult
-  static func run(_ script: String, arguments: [String] = [], input: Data? = nil) throws -> Data {
+  public static func run(_ script: String, arguments: [String] = [], input: Data? = nil) throws -> Data {
     guard FileManager.default.isExecutableFile(atPath: executable.path) else {
       throw Failure(description: "no Python reference at \(executable.path): run Scripts/test, which creates the venv")
     }

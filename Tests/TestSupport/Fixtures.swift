@@ -1,23 +1,22 @@
 import Foundation
 
 /// Paths to the test fixtures and to the repository.
-enum Fixtures {
+public enum Fixtures {
   /// The repository's root folder.
-  static let packageRoot: URL = URL(fileURLWithPath: #filePath)
-    .deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent().deletingLastPathComponent()
+  public static let packageRoot: URL = URL(fileURLWithPath: #filePath)
+    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
   /// `Tests/Fixtures`: the reference vectors copied from `shared/vectors`.
-  static let root = packageRoot.appendingPathComponent("Tests/Fixtures")
+  public static let root = packageRoot.appendingPathComponent("Tests/Fixtures")
 
   /// The file at `relativePath` under `Tests/Fixtures`.
-  static func url(_ relativePath: String) -> URL { root.appendingPathComponent(relativePath) }
+  public static func url(_ relativePath: String) -> URL { root.appendingPathComponent(relativePath) }
 
   /// The bytes of the file at `relativePath` under `Tests/Fixtures`.
-  static func data(_ relativePath: String) throws -> Data { try Data(contentsOf: url(relativePath)) }
+  public static func data(_ relativePath: String) throws -> Data { try Data(contentsOf: url(relativePath)) }
 
   /// A new empty temporary directory, removed by the caller with `cleanUp`.
-  static func temporaryDirectory() throws -> URL {
+  public static func temporaryDirectory() throws -> URL {
     let url = FileManager.default.temporaryDirectory
       .appendingPathComponent("mapbuffer-tests-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
@@ -27,7 +26,7 @@ enum Fixtures {
 
 /// The reference vectors' value generator, as `generate.py`'s `value_for(key, length)`:
 /// a SHA-256 counter stream seeded by the key.
-func referenceValue(key: UInt64, length: Int) -> Data {
+public func referenceValue(key: UInt64, length: Int) -> Data {
   var out = Data()
   var counter = 0
   while out.count < length {
@@ -38,10 +37,10 @@ func referenceValue(key: UInt64, length: Int) -> Data {
 }
 
 /// A small deterministic random number generator (SplitMix64), so failures reproduce.
-struct SeededGenerator: RandomNumberGenerator {
-  var state: UInt64
-  init(seed: UInt64) { state = seed }
-  mutating func next() -> UInt64 {
+public struct SeededGenerator: RandomNumberGenerator {
+  public var state: UInt64
+  public init(seed: UInt64) { state = seed }
+  public mutating func next() -> UInt64 {
     state &+= 0x9E37_79B9_7F4A_7C15
     var z = state
     z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
@@ -52,10 +51,10 @@ struct SeededGenerator: RandomNumberGenerator {
 
 extension Data {
   /// Lowercase hexadecimal.
-  var hex: String { map { String(format: "%02x", $0) }.joined() }
+  public var hex: String { map { String(format: "%02x", $0) }.joined() }
 
   /// `count` bytes drawn from `generator`.
-  static func random(count: Int, using generator: inout some RandomNumberGenerator) -> Data {
+  public static func random(count: Int, using generator: inout some RandomNumberGenerator) -> Data {
     Data((0..<count).map { _ in UInt8.random(in: 0...255, using: &generator) })
   }
 }
