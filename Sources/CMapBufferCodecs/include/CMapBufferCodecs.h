@@ -3,7 +3,8 @@
 //
 // Every function is thread-safe. Decompression and zstd compression reuse a
 // per-thread codec context (created on first use, freed at thread exit), so a
-// small item costs no context allocation.
+// small item costs no context allocation. (Brotli decompression is the
+// exception: brotli 1.0.9 cannot reset a decoder, so each call creates one.)
 //
 // Buffers returned through `out` are allocated with malloc and owned by the
 // caller, who releases them with free(). They are never NULL on success (an

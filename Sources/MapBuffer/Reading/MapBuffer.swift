@@ -19,16 +19,6 @@ import Foundation
 /// A `MapBuffer` is a value: copies share the same bytes, which never change. It is `Sendable`,
 /// and one map can serve lookups from many threads at once; a lookup takes no lock and
 /// allocates nothing but the value it returns.
-///
-/// ## Topics
-/// ### Opening
-/// - ``init(_:)-(Data)``
-/// - ``init(contentsOf:access:)``
-/// - ``init(source:)``
-/// ### Looking up
-/// - ``subscript(_:)``
-/// - ``contains(_:)``
-/// - ``withUnsafeBytes(forKey:_:)``
 public struct MapBuffer: Sendable {
   /// The bytes the map reads from.
   public let source: any MapBufferByteSource
