@@ -31,10 +31,9 @@ public final class MappedFileByteSource: MapBufferByteSource, @unchecked Sendabl
   ///   is not a regular file, or cannot be mapped.
   public init(contentsOf url: URL) throws {
     path = url.path
-    let fd = open(path, O_RDONLY | O_CLOEXEC)
-    guard fd >= 0 else { throw MapBufferError.io(operation: "open", path: path, errno: errno) }
+    let (fd, size) = try FileStatus.openRegularFile(path)
     defer { close(fd) }
-    count = try FileStatus.regularFileSize(fd, path: path)
+    count = size
     guard count > 0 else {
       base = nil
       return
@@ -64,8 +63,21 @@ public final class MappedFileByteSource: MapBufferByteSource, @unchecked Sendabl
   }
 }
 
-/// Small helpers over `fstat`.
+/// Small helpers over `open` and `fstat`.
 enum FileStatus {
+  /// Opens the regular file at `path` read-only; returns its descriptor and size.
+  /// Throws for a missing file, a directory or another kind of file.
+  static func openRegularFile(_ path: String) throws -> (descriptor: Int32, size: Int) {
+    let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+    guard descriptor >= 0 else { throw MapBufferError.io(operation: "open", path: path, errno: errno) }
+    do {
+      return (descriptor, try regularFileSize(descriptor, path: path))
+    } catch {
+      close(descriptor)
+      throw error
+    }
+  }
+
   /// The size of the regular file open at `fd`; throws for a directory or another kind of file.
   static func regularFileSize(_ fd: Int32, path: String) throws -> Int {
     var status = stat()

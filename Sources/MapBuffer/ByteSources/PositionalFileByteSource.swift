@@ -27,15 +27,7 @@ public final class PositionalFileByteSource: MapBufferByteSource {
   ///   or is not a regular file.
   public init(contentsOf url: URL) throws {
     path = url.path
-    let fd = open(path, O_RDONLY | O_CLOEXEC)
-    guard fd >= 0 else { throw MapBufferError.io(operation: "open", path: path, errno: errno) }
-    do {
-      count = try FileStatus.regularFileSize(fd, path: path)
-    } catch {
-      close(fd)
-      throw error
-    }
-    descriptor = fd
+    (descriptor, count) = try FileStatus.openRegularFile(path)
   }
 
   deinit { close(descriptor) }

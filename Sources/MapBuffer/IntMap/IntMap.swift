@@ -90,17 +90,7 @@ public struct IntMap: Sendable {
 
   /// The entry position of `key`, or `nil`.
   package func position(of key: UInt64) throws -> Int? {
-    let count = header.keyCount
-    guard count > 0 else { return nil }
-    if source.isMemoryResident {
-      return try source.withUnsafeBytes(in: header.entriesRange) { entries in
-        Eytzinger.position(of: key, count: count) { entries.loadLittleEndianUInt64(at: $0 &* 16) }
-      }
-    }
-    return try Eytzinger.position(of: key, count: count) { position in
-      let offset = IntMapHeader.byteCount + position * 16
-      return try source.withUnsafeBytes(in: offset..<(offset + 8)) { $0.loadLittleEndianUInt64(at: 0) }
-    }
+    try source.eytzingerPosition(of: key, count: header.keyCount, entriesStart: header.entriesRange.lowerBound)
   }
 
   /// The key and value at entry `position`.

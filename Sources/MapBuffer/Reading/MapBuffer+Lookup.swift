@@ -71,14 +71,7 @@ extension MapBuffer {
 
   /// The index position of `key`, or `nil`.
   package func position(of key: UInt64) throws -> Int? {
-    let count = header.keyCount
-    guard count > 0 else { return nil }
-    if source.isMemoryResident {
-      return try source.withUnsafeBytes(in: header.indexRange) { index in
-        Eytzinger.position(of: key, count: count) { index.loadLittleEndianUInt64(at: $0 &* 16) }
-      }
-    }
-    return try Eytzinger.position(of: key, count: count) { try label(at: $0) }
+    try source.eytzingerPosition(of: key, count: header.keyCount, entriesStart: header.indexRange.lowerBound)
   }
 
   /// The index position and stored byte range of `key`, or `nil`.
@@ -97,9 +90,7 @@ extension MapBuffer {
         return try checkedLocation(key: key, position: position, start: start, end: next)
       }
     }
-    guard let position = try Eytzinger.position(of: key, count: count, label: { try label(at: $0) }) else {
-      return nil
-    }
+    guard let position = try position(of: key) else { return nil }
     return try location(at: position, key: key)
   }
 
