@@ -107,6 +107,17 @@ public struct TypedMapBuffer<Value>: Sendable {
     try writer.encode(encodedItems(values, codec: codec))
   }
 
+  /// Serializes `pairs`, given in any order, with `codec`.
+  ///
+  /// - Throws: ``TypedMapBufferError/encodingFailed(key:underlying:)`` naming the key of a value
+  ///   that cannot be encoded, or `MapBufferError.duplicateKey` for a repeated key.
+  public static func encode(
+    _ pairs: some Sequence<(UInt64, Value)>, codec: MapBufferValueCodec<Value>, writer: MapBufferWriter = MapBufferWriter()
+  ) throws -> Data {
+    let encoded = try pairs.map { key, value in (key, try encodeValue(value, key: key, codec: codec)) }
+    return try writer.encode(encoded)
+  }
+
   /// Serializes `values` with `codec` into the file at `url` atomically.
   public static func write(
     _ values: [UInt64: Value], to url: URL, codec: MapBufferValueCodec<Value>, writer: MapBufferWriter = MapBufferWriter()
@@ -128,13 +139,17 @@ public struct TypedMapBuffer<Value>: Sendable {
   private static func encodedItems(_ values: [UInt64: Value], codec: MapBufferValueCodec<Value>) throws -> [UInt64: Data] {
     var items = [UInt64: Data](minimumCapacity: values.count)
     for (key, value) in values {
-      do {
-        items[key] = try codec.encode(value)
-      } catch {
-        throw TypedMapBufferError.encodingFailed(key: key, underlying: error)
-      }
+      items[key] = try encodeValue(value, key: key, codec: codec)
     }
     return items
+  }
+
+  private static func encodeValue(_ value: Value, key: UInt64, codec: MapBufferValueCodec<Value>) throws -> Data {
+    do {
+      return try codec.encode(value)
+    } catch {
+      throw TypedMapBufferError.encodingFailed(key: key, underlying: error)
+    }
   }
 
   private func decode(_ bytes: Data, key: UInt64) throws -> Value {
@@ -178,6 +193,11 @@ extension TypedMapBuffer where Value: MapBufferValue {
   /// Serializes `values` with their conformance.
   public static func encode(_ values: [UInt64: Value], writer: MapBufferWriter = MapBufferWriter()) throws -> Data {
     try encode(values, codec: .conformance, writer: writer)
+  }
+
+  /// Serializes `pairs`, given in any order, with their conformance.
+  public static func encode(_ pairs: some Sequence<(UInt64, Value)>, writer: MapBufferWriter = MapBufferWriter()) throws -> Data {
+    try encode(pairs, codec: .conformance, writer: writer)
   }
 
   /// Serializes `values` with their conformance into the file at `url` atomically.

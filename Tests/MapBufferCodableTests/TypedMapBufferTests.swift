@@ -60,6 +60,16 @@ struct TypedMapBufferTests {
     }
   }
 
+  @Test("Pairs in any order; a repeated key is an error")
+  func pairs() throws {
+    let pairs: [(UInt64, String)] = [(9, "nine"), (1 << 63, "big"), (2, "two")]
+    let map = try TypedMapBuffer<String>(TypedMapBuffer<String>.encode(pairs, writer: MapBufferWriter(compression: .gzip)))
+    #expect(try map.keys == [2, 9, 1 << 63])
+    #expect(try map[1 << 63] == "big")
+    let repeated: [(UInt64, String)] = [(1, "a"), (1, "b")]
+    #expect(throws: MapBufferError.duplicateKey(1)) { try TypedMapBuffer<String>.encode(repeated) }
+  }
+
   @Test("Bytes as Data and [UInt8]")
   func bytes() throws {
     let data = try TypedMapBuffer<Data>.encode([5: Data([1, 2, 3])])
