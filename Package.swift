@@ -15,6 +15,7 @@ let package = Package(
   products: [
     .library(name: "MapBuffer", targets: ["MapBuffer"]),
     .library(name: "MapBufferCodable", targets: ["MapBufferCodable"]),
+    .library(name: "SkeletonModel", targets: ["SkeletonModel"]),
   ],
   targets: [
     // C shim over the system compression libraries (one job: codecs).
@@ -36,6 +37,11 @@ let package = Package(
       name: "MapBufferCodable",
       dependencies: ["MapBuffer"]
     ),
+    // Neuron skeletons and their precomputed binary encoding.
+    .target(
+      name: "SkeletonModel",
+      dependencies: ["MapBuffer", "MapBufferCodable"]
+    ),
     .executableTarget(
       name: "QuickStart",
       dependencies: ["MapBuffer"],
@@ -46,6 +52,12 @@ let package = Package(
       name: "MapBufferTestSupport",
       path: "Tests/TestSupport"
     ),
+    // Benchmarks: run in release mode, never as timed tests.
+    .executableTarget(
+      name: "SkeletonCodecBenchmark",
+      dependencies: ["SkeletonModel"],
+      path: "Benchmarks/SkeletonCodecBenchmark"
+    ),
     .testTarget(
       name: "MapBufferTests",
       dependencies: ["MapBuffer", "MapBufferTestSupport"]
@@ -53,6 +65,10 @@ let package = Package(
     .testTarget(
       name: "MapBufferCodableTests",
       dependencies: ["MapBufferCodable", "MapBufferTestSupport"]
+    ),
+    .testTarget(
+      name: "SkeletonModelTests",
+      dependencies: ["SkeletonModel", "MapBufferTestSupport"]
     ),
   ],
   swiftLanguageModes: [.v6]

@@ -1,0 +1,105 @@
+import Foundation
+
+#if !_endian(little)
+#error("The precomputed encoding is little-endian; SkeletonModel copies it in bulk and needs a little-endian CPU.")
+#endif
+
+extension Skeleton {
+  /// Decodes a skeleton from the Neuroglancer "precomputed" encoding, as osteoid and
+  /// cloud-volume write it.
+  ///
+  /// ```
+  /// u32 vertex count | u32 edge count | vertices (3 × f32 each) | edges (2 × u32 each) | attributes
+  /// ```
+  ///
+  /// A buffer of exactly the minimum length has no attributes; otherwise `attributes` (osteoid's
+  /// defaults, `radius` then `vertex_types`, when `nil`) says what follows, in order. Bytes after
+  /// the last attribute are ignored, as osteoid ignores them. Each array is copied in bulk.
+  ///
+  /// - Throws: ``SkeletonError`` when the counts do not fit the buffer, an edge names a missing
+  ///   vertex, or an attribute runs past the end. Nothing is allocated from a count before
+  ///   that count is checked against the buffer's length.
+  public init(precomputed bytes: Data, id: UInt64? = nil, attributes descriptors: [AttributeDescriptor]? = nil) throws {
+    self = try bytes.withUnsafeBytes { raw in
+      try Skeleton(precomputed: raw, id: id, attributes: descriptors)
+    }
+  }
+
+  /// Decodes a skeleton from precomputed bytes in memory; see ``init(precomputed:id:attributes:)-(Data,_,_)``.
+  public init(precomputed raw: UnsafeRawBufferPointer, id: UInt64? = nil, attributes descriptors: [AttributeDescriptor]? = nil) throws {
+    guard raw.count >= 8 else {
+      throw SkeletonError.truncated(byteCount: raw.count, required: 8, vertexCount: 0, edgeCount: 0)
+    }
+    let vertexCount = UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 0, as: UInt32.self))
+    let edgeCount = UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 4, as: UInt32.self))
+    let verticesEnd = 8 + 12 * Int(vertexCount)
+    let edgesEnd = verticesEnd + 8 * Int(edgeCount)
+    guard raw.count >= edgesEnd else {
+      throw SkeletonError.truncated(byteCount: raw.count, required: edgesEnd, vertexCount: vertexCount, edgeCount: edgeCount)
+    }
+    let vertices = Self.bulkCopy(Vertex.self, count: Int(vertexCount), from: UnsafeRawBufferPointer(rebasing: raw[8..<verticesEnd]))
+    let edges = Self.bulkCopy(Edge.self, count: Int(edgeCount), from: UnsafeRawBufferPointer(rebasing: raw[verticesEnd..<edgesEnd]))
+    for (index, edge) in edges.enumerated() where edge.a >= vertexCount || edge.b >= vertexCount {
+      throw SkeletonError.edgeOutOfRange(edge: index, vertex: max(edge.a, edge.b), vertexCount: Int(vertexCount))
+    }
+    var attributes: [VertexAttribute] = []
+    if raw.count > edgesEnd {
+      var start = edgesEnd
+      for descriptor in descriptors ?? AttributeDescriptor.defaults {
+        guard descriptor.componentCount >= 1 else {
+          throw SkeletonError.invalidComponentCount(name: descriptor.name, componentCount: descriptor.componentCount)
+        }
+        let (size, overflow) = Int(vertexCount).multipliedReportingOverflow(by: descriptor.componentCount * descriptor.dataType.byteWidth)
+        guard !overflow, size <= raw.count - start else {
+          throw SkeletonError.attributeOutOfBounds(name: descriptor.name, end: overflow ? .max : start + size, byteCount: raw.count)
+        }
+        attributes.append(VertexAttribute(
+          name: descriptor.name, dataType: descriptor.dataType, componentCount: descriptor.componentCount,
+          bytes: Data(UnsafeRawBufferPointer(rebasing: raw[start..<(start + size)]))))
+        start += size
+      }
+    }
+    self.init(id: id, vertices: vertices, edges: edges, attributes: attributes)
+  }
+
+  /// The precomputed encoding of this skeleton: counts, vertices, edges, then every attribute in order.
+  ///
+  /// - Throws: ``SkeletonError/attributeSizeMismatch(name:byteCount:expected:)`` if an attribute
+  ///   does not hold one value per vertex and component, or ``SkeletonError/tooLarge(vertexCount:edgeCount:)``.
+  public func precomputed() throws -> Data {
+    guard vertices.count <= Int(UInt32.max), edges.count <= Int(UInt32.max) else {
+      throw SkeletonError.tooLarge(vertexCount: vertices.count, edgeCount: edges.count)
+    }
+    var size = 8 + 12 * vertices.count + 8 * edges.count
+    for attribute in attributes {
+      let expected = vertices.count * attribute.componentCount * attribute.dataType.byteWidth
+      guard attribute.bytes.count == expected else {
+        throw SkeletonError.attributeSizeMismatch(name: attribute.name, byteCount: attribute.bytes.count, expected: expected)
+      }
+      size += expected
+    }
+    var out = Data(capacity: size)
+    withUnsafeBytes(of: UInt32(vertices.count).littleEndian) { out.append(contentsOf: $0) }
+    withUnsafeBytes(of: UInt32(edges.count).littleEndian) { out.append(contentsOf: $0) }
+    Self.appendBulk(vertices, to: &out)
+    Self.appendBulk(edges, to: &out)
+    for attribute in attributes { out.append(attribute.bytes) }
+    return out
+  }
+
+  /// `count` values of a plain type whose layout is the encoding's, copied in one go.
+  private static func bulkCopy<Element: BitwiseCopyable>(_ type: Element.Type, count: Int, from raw: UnsafeRawBufferPointer) -> [Element] {
+    precondition(MemoryLayout<Element>.stride * count == raw.count, "\(Element.self) layout differs from the encoding")
+    return [Element](unsafeUninitializedCapacity: count) { buffer, initialized in
+      UnsafeMutableRawBufferPointer(buffer).copyMemory(from: raw)
+      initialized = count
+    }
+  }
+
+  private static func appendBulk<Element: BitwiseCopyable>(_ elements: [Element], to out: inout Data) {
+    elements.withUnsafeBytes { out.append(contentsOf: $0) }
+  }
+}
+
+extension Vertex: BitwiseCopyable {}
+extension Edge: BitwiseCopyable {}
