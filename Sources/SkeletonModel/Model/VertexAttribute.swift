@@ -74,6 +74,18 @@ public struct AttributeDescriptor: Sendable, Hashable, Codable {
     self.componentCount = componentCount
   }
 
+  /// The number of bytes this attribute's values take for `vertexCount` vertices, or `nil` when
+  /// the component count is below 1 or the product does not fit in an `Int`.
+  ///
+  /// Every size computed from a descriptor goes through here, so a crafted component count can
+  /// neither trap on overflow nor size an allocation.
+  public func byteCount(forVertexCount vertexCount: Int) -> Int? {
+    guard componentCount >= 1, vertexCount >= 0 else { return nil }
+    let (rowWidth, widthOverflow) = componentCount.multipliedReportingOverflow(by: dataType.byteWidth)
+    let (size, sizeOverflow) = vertexCount.multipliedReportingOverflow(by: rowWidth)
+    return widthOverflow || sizeOverflow ? nil : size
+  }
+
   /// osteoid's defaults: `radius` (float32) then `vertex_types` (uint8).
   public static let defaults: [AttributeDescriptor] = [
     AttributeDescriptor(name: VertexAttribute.radiusName, dataType: .float32),

@@ -49,9 +49,11 @@ extension Skeleton {
         guard descriptor.componentCount >= 1 else {
           throw SkeletonError.invalidComponentCount(name: descriptor.name, componentCount: descriptor.componentCount)
         }
-        let (size, overflow) = Int(vertexCount).multipliedReportingOverflow(by: descriptor.componentCount * descriptor.dataType.byteWidth)
-        guard !overflow, size <= raw.count - start else {
-          throw SkeletonError.attributeOutOfBounds(name: descriptor.name, end: overflow ? .max : start + size, byteCount: raw.count)
+        guard let size = descriptor.byteCount(forVertexCount: Int(vertexCount)), size <= raw.count - start else {
+          let size = descriptor.byteCount(forVertexCount: Int(vertexCount)) ?? .max
+          let (sum, overflow) = start.addingReportingOverflow(size)
+          let end = overflow ? Int.max : sum
+          throw SkeletonError.attributeOutOfBounds(name: descriptor.name, end: end, byteCount: raw.count)
         }
         attributes.append(VertexAttribute(
           name: descriptor.name, dataType: descriptor.dataType, componentCount: descriptor.componentCount,
@@ -65,14 +67,19 @@ extension Skeleton {
   /// The precomputed encoding of this skeleton: counts, vertices, edges, then every attribute in order.
   ///
   /// - Throws: ``SkeletonError/attributeSizeMismatch(name:byteCount:expected:)`` if an attribute
-  ///   does not hold one value per vertex and component, or ``SkeletonError/tooLarge(vertexCount:edgeCount:)``.
+  ///   does not hold one value per vertex and component (`expected` is `Int.max` when that size
+  ///   overflows), ``SkeletonError/invalidComponentCount(name:componentCount:)`` for a component
+  ///   count below 1, or ``SkeletonError/tooLarge(vertexCount:edgeCount:)``.
   public func precomputed() throws -> Data {
     guard vertices.count <= Int(UInt32.max), edges.count <= Int(UInt32.max) else {
       throw SkeletonError.tooLarge(vertexCount: vertices.count, edgeCount: edges.count)
     }
     var size = 8 + 12 * vertices.count + 8 * edges.count
     for attribute in attributes {
-      let expected = vertices.count * attribute.componentCount * attribute.dataType.byteWidth
+      guard attribute.componentCount >= 1 else {
+        throw SkeletonError.invalidComponentCount(name: attribute.name, componentCount: attribute.componentCount)
+      }
+      let expected = attribute.descriptor.byteCount(forVertexCount: vertices.count) ?? .max
       guard attribute.bytes.count == expected else {
         throw SkeletonError.attributeSizeMismatch(name: attribute.name, byteCount: attribute.bytes.count, expected: expected)
       }
