@@ -16,6 +16,10 @@ let package = Package(
     .library(name: "MapBuffer", targets: ["MapBuffer"]),
     .library(name: "MapBufferCodable", targets: ["MapBufferCodable"]),
     .library(name: "SkeletonModel", targets: ["SkeletonModel"]),
+    .executable(name: "mapbuffer", targets: ["MapBufferTool"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
   ],
   targets: [
     // C shim over the system compression libraries (one job: codecs).
@@ -41,6 +45,14 @@ let package = Package(
     .target(
       name: "SkeletonModel",
       dependencies: ["MapBuffer", "MapBufferCodable"]
+    ),
+    // The `mapbuffer` command-line tool.
+    .executableTarget(
+      name: "MapBufferTool",
+      dependencies: [
+        "MapBuffer", "MapBufferCodable", "SkeletonModel",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]
     ),
     .executableTarget(
       name: "QuickStart",

@@ -1,0 +1,49 @@
+import ArgumentParser
+import MapBuffer
+
+/// `mapbuffer get FILE KEY [--stored]`: one item's value on standard output.
+struct Get: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Write one key's value to standard output, exactly as it is.",
+    discussion: """
+      For a MapBuffer the value is decompressed and its checksum checked; --stored writes the \
+      item as stored instead. For an IntMap the value is printed in decimal with a newline. \
+      A missing key is a message on standard error and exit status 1.
+
+      Examples:
+        mapbuffer get cells.mb 2848 > 2848.bin
+        mapbuffer get cells.mb 2848 --stored | zstd -d
+        mapbuffer get labels.im 17
+      """
+  )
+
+  @Argument(help: "A MapBuffer or IntMap file.")
+  var file: String
+
+  @Argument(help: "The key, a decimal integer.")
+  var key: String
+
+  @Flag(help: "Write the item's stored bytes, without decompressing or checking its checksum.")
+  var stored = false
+
+  func run() throws {
+    let key = try parseKey(key)
+    var output = StandardOutput()
+    switch try MapFile.open(file) {
+    case .mapBuffer(let map):
+      let value = try describingFailures(file) { try stored ? map.storedBytes(forKey: key) : map[key] }
+      guard let value else { throw ToolFailure("key \(key) is not in \(file)") }
+      try value.withUnsafeBytes { try output.writeDirectly($0) }
+    case .intMap(let map):
+      guard let value = try describingFailures(file, { try map[key] }) else {
+        throw ToolFailure("key \(key) is not in \(file)")
+      }
+      if stored {
+        try withUnsafeBytes(of: value.littleEndian) { try output.writeDirectly($0) }
+      } else {
+        try output.write("\(value)\n")
+      }
+    }
+    try output.flush()
+  }
+}

@@ -1,0 +1,32 @@
+import ArgumentParser
+import MapBuffer
+
+/// `mapbuffer keys FILE`: every key, ascending, one per line.
+struct Keys: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Print every key in decimal, ascending, one per line.",
+    discussion: """
+      Examples:
+        mapbuffer keys cells.mb
+        mapbuffer keys cells.mb | wc -l
+      """
+  )
+
+  @Argument(help: "A MapBuffer or IntMap file.")
+  var file: String
+
+  func run() throws {
+    let keys: [UInt64] = try describingFailures(file) {
+      switch try MapFile.open(file) {
+      case .mapBuffer(let map): try map.keys
+      case .intMap(let map): try map.keys
+      }
+    }
+    var output = StandardOutput()
+    for key in keys {
+      try output.write(String(key))
+      try output.write(CollectionOfOne(UInt8(ascii: "\n")))
+    }
+    try output.flush()
+  }
+}

@@ -1,0 +1,77 @@
+import ArgumentParser
+import Foundation
+import MapBuffer
+
+/// `mapbuffer pack DIR -o FILE`: a directory of files named by key, as one map.
+struct Pack: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Pack a directory's files into a MapBuffer, each file's name its key.",
+    discussion: """
+      Every regular file in DIR whose name is a decimal key (0 to 18446744073709551615) becomes \
+      that key's value. Any other entry is an error that lists the offenders; nothing is written. \
+      The output is written atomically: an existing FILE is replaced only when packing succeeds.
+
+      Examples:
+        mapbuffer pack fragments/ -o cells.mb
+        mapbuffer pack fragments/ -o cells.mb --compress zstd --level 19
+        mapbuffer pack fragments/ -o legacy.mb --format-version 0
+      """
+  )
+
+  @Argument(help: "The directory to pack.")
+  var directory: String
+
+  @Option(name: .shortAndLong, help: "The map to write.")
+  var output: String
+
+  @OptionGroup var encoding: EncodingOptions
+
+  func run() throws {
+    let writer = try encoding.writer()
+    let files = try Self.keyedFiles(in: directory)
+    let progress = ProgressBar("packing", total: files.count)
+    var items: [(UInt64, Data)] = []
+    items.reserveCapacity(files.count)
+    for (index, file) in files.enumerated() {
+      let data = try describingFailures(file.url.path) { try Data(contentsOf: file.url) }
+      items.append((file.key, data))
+      progress.update(index + 1)
+    }
+    progress.finish()
+    try describingFailures(output) { try writer.write(items, to: URL(fileURLWithPath: output)) }
+  }
+
+  /// The files of `directory` named by key, in key order; throws listing every other entry.
+  static func keyedFiles(in directory: String) throws -> [(key: UInt64, url: URL)] {
+    let base = URL(fileURLWithPath: directory, isDirectory: true)
+    let names = try describingFailures(directory) {
+      try FileManager.default.contentsOfDirectory(atPath: directory)
+    }
+    var files: [(key: UInt64, url: URL)] = []
+    var offenders: [String] = []
+    var seen: [UInt64: String] = [:]
+    for name in names.sorted() {
+      let url = base.appendingPathComponent(name)
+      guard name.utf8.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }), let key = UInt64(name) else {
+        offenders.append("\(name) (not a decimal key)")
+        continue
+      }
+      let values = try? url.resourceValues(forKeys: [.isRegularFileKey])
+      guard values?.isRegularFile == true else {
+        offenders.append("\(name) (not a regular file)")
+        continue
+      }
+      if let previous = seen.updateValue(name, forKey: key) {
+        offenders.append("\(name) (key \(key) again, after \(previous))")
+        continue
+      }
+      files.append((key, url))
+    }
+    guard offenders.isEmpty else {
+      let shown = offenders.prefix(20).joined(separator: ", ")
+      let more = offenders.count > 20 ? " and \(offenders.count - 20) more" : ""
+      throw ToolFailure("\(directory): \(offenders.count) entries cannot be packed: \(shown)\(more)")
+    }
+    return files.sorted { $0.key < $1.key }
+  }
+}

@@ -1,0 +1,119 @@
+import ArgumentParser
+import Foundation
+import MapBuffer
+import MapBufferCodable
+import SkeletonModel
+
+/// `mapbuffer skeleton FILE [KEY] [--json | --swc]`: a precomputed skeleton, summarized or converted.
+struct SkeletonCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "skeleton",
+    abstract: "Decode a precomputed skeleton and summarize it, or print it as JSON or SWC.",
+    discussion: """
+      With KEY, FILE is a MapBuffer of skeletons (a fragment file) and the skeleton is KEY's \
+      item; without KEY, FILE is one skeleton in the precomputed encoding. Attributes are \
+      osteoid's defaults: radius (float32) then vertex_types (uint8).
+
+      The summary gives the counts of vertices, edges, components, tips and branch points, \
+      the cable length and the attributes. --json prints {"id", "vertices", "edges", "radii", \
+      "vertex_types"}; an absent attribute is null. --swc prints the standard 7 columns.
+
+      Examples:
+        mapbuffer skeleton fragments.frags 101
+        mapbuffer skeleton fragments.frags 101 --swc > 101.swc
+        mapbuffer skeleton 101.skel --json | jq '.vertices | length'
+      """
+  )
+
+  @Argument(help: "A fragment MapBuffer, or a lone precomputed skeleton when KEY is omitted.")
+  var file: String
+
+  @Argument(help: "The skeleton's key (label) in the MapBuffer.")
+  var key: String?
+
+  @Flag(help: "Print the skeleton as JSON.")
+  var json = false
+
+  @Flag(help: "Print the skeleton as SWC.")
+  var swc = false
+
+  func validate() throws {
+    if json && swc { throw ValidationError("--json and --swc cannot be used together") }
+  }
+
+  func run() throws {
+    let skeleton = try load()
+    var output = StandardOutput()
+    if json {
+      try output.write(Self.json(skeleton))
+    } else if swc {
+      try output.write(skeleton.swc(header: skeleton.id.map { "skeleton \($0)" }))
+    } else {
+      try output.write(Self.summary(skeleton))
+    }
+    try output.flush()
+  }
+
+  private func load() throws -> Skeleton {
+    guard let key else {
+      return try describingFailures(file) {
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: file), options: .alwaysMapped)
+        return try Skeleton(precomputed: bytes)
+      }
+    }
+    let label = try parseKey(key)
+    let map = try MapFile.openMapBuffer(file, for: "skeleton")
+    guard var skeleton = try describingFailures(file, { try TypedMapBuffer<Skeleton>(map)[label] }) else {
+      throw ToolFailure("key \(label) is not in \(file)")
+    }
+    skeleton.id = label
+    return skeleton
+  }
+
+  static func summary(_ skeleton: Skeleton) -> String {
+    var lines: [String] = []
+    lines.append("id: \(skeleton.id.map(String.init) ?? "none")")
+    lines.append("vertices: \(skeleton.vertices.count)")
+    lines.append("edges: \(skeleton.edges.count)")
+    lines.append("cable length: \(skeleton.cableLength)")
+    lines.append("components: \(skeleton.componentCount)")
+    lines.append("terminal vertices: \(skeleton.terminalVertices.count)")
+    lines.append("branch vertices: \(skeleton.branchVertices.count)")
+    if let box = skeleton.boundingBox {
+      lines.append("bounding box: \(box.minimum) to \(box.maximum)")
+    }
+    let attributes = skeleton.attributes.map { attribute in
+      attribute.componentCount == 1
+        ? "\(attribute.name) (\(attribute.dataType.rawValue))"
+        : "\(attribute.name) (\(attribute.dataType.rawValue) × \(attribute.componentCount))"
+    }
+    lines.append("attributes: \(attributes.isEmpty ? "none" : attributes.joined(separator: ", "))")
+    return lines.joined(separator: "\n") + "\n"
+  }
+
+  static func json(_ skeleton: Skeleton) -> String {
+    var out = "{\"id\": \(skeleton.id.map(String.init) ?? "null"), \"vertices\": ["
+    for (index, vertex) in skeleton.vertices.enumerated() {
+      if index > 0 { out += ", " }
+      out += "[\(JSONText.number(vertex.x)), \(JSONText.number(vertex.y)), \(JSONText.number(vertex.z))]"
+    }
+    out += "], \"edges\": ["
+    for (index, edge) in skeleton.edges.enumerated() {
+      if index > 0 { out += ", " }
+      out += "[\(edge.a), \(edge.b)]"
+    }
+    out += "], \"radii\": "
+    if let radii = skeleton.radii {
+      out += "[" + radii.map(JSONText.number).joined(separator: ", ") + "]"
+    } else {
+      out += "null"
+    }
+    out += ", \"vertex_types\": "
+    if let types = skeleton.vertexTypes {
+      out += "[" + types.map { String($0) }.joined(separator: ", ") + "]"
+    } else {
+      out += "null"
+    }
+    return out + "}\n"
+  }
+}
