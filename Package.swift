@@ -82,6 +82,11 @@ let package = Package(
       name: "SkeletonModelTests",
       dependencies: ["SkeletonModel", "MapBufferTestSupport"]
     ),
+    // Runs the built `mapbuffer` binary; depends on its target so that it is built first.
+    .testTarget(
+      name: "MapBufferToolTests",
+      dependencies: ["MapBufferTool", "MapBuffer", "SkeletonModel", "MapBufferTestSupport"]
+    ),
   ],
   swiftLanguageModes: [.v6]
 )
