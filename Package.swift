@@ -59,6 +59,16 @@ let package = Package(
       dependencies: ["MapBuffer"],
       path: "Examples/QuickStart"
     ),
+    .executableTarget(
+      name: "TypedCodable",
+      dependencies: ["MapBuffer", "MapBufferCodable"],
+      path: "Examples/TypedCodable"
+    ),
+    .executableTarget(
+      name: "SkeletonPipeline",
+      dependencies: ["MapBuffer", "MapBufferCodable", "SkeletonModel"],
+      path: "Examples/SkeletonPipeline"
+    ),
     // Fixtures, the Python reference runner and small helpers shared by the test targets.
     .target(
       name: "MapBufferTestSupport",

@@ -40,3 +40,14 @@ print(String(format: "built a zstd map of %d keys (%.1f MB) in %.0f ms; map[%llu
              String(decoding: try largeMap[probe] ?? Data(), as: UTF8.self)))
 try largeMap.validate(.deep)
 print("deep validation: ok")
+
+// The example checks what it printed, so running it in `Scripts/test` is a test.
+let checks = [
+  try map[2848] == Data("abc".utf8), try map[12939] == Data("123".utf8), try map[7] == nil,
+  try map.keys == [2848, 12939], text.hasPrefix("gamma gamma"),
+  try largeMap[probe] == Data("value 4242".utf8), largeMap.count == 100_000,
+]
+guard checks.allSatisfy({ $0 }) else {
+  print("MISMATCH: checks \(checks)")
+  exit(1)
+}
