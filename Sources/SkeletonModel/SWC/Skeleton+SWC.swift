@@ -17,7 +17,8 @@ extension Skeleton {
   ///
   /// The type column is ``vertexTypes`` (0 when absent), the radius column ``radii`` (0 when
   /// absent). Coordinates and radii are written as Swift's shortest round-tripping `Float`
-  /// text (`1.0`, `1e-05`), so reading the file back gives the same bits. Columns are separated
+  /// text (`1.0`, `1e-05`), so reading the file back gives the same bits, NaNs excepted (every
+  /// NaN is written `nan` and reads back as the quiet positive NaN). Columns are separated
   /// by single spaces (as osteoid's `from_swc` requires), and every line ends with a newline.
   ///
   /// - Parameter header: Text written first as `#` comment lines, one per line of `header`.
@@ -79,7 +80,7 @@ extension Skeleton {
 
   /// Reads an SWC file: one line `id type x y z radius parent` per vertex.
   ///
-  /// Blank lines and lines whose first non-blank character is `#` are skipped. Columns are
+  /// A leading byte-order mark, blank lines and lines whose first non-blank character is `#` are skipped. Columns are
   /// separated by spaces or tabs. Ids may be any positive integers in any order, and a parent
   /// may be listed after its children; a negative parent (usually `-1`) marks a root.
   ///
@@ -98,7 +99,9 @@ extension Skeleton {
     var parentReferences: [(parent: Int, line: Int)] = []
     var indexOfID: [Int: Int] = [:]
     var lineNumber = 0
-    for line in text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
+    // A leading UTF-8 byte-order mark is not part of the first line.
+    let body = text.hasPrefix("\u{FEFF}") ? Substring(text.dropFirst()) : Substring(text)
+    for line in body.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
       lineNumber += 1
       let columns = line.split { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") || $0 == UInt8(ascii: "\r") }
       guard let first = columns.first else { continue }
