@@ -5,6 +5,8 @@ import MapBuffer
 struct Get: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Write one key's value to standard output, exactly as it is.",
+    // Written out because the generated one shows the key, collected as an array, as `[<key> ...]`.
+    usage: "mapbuffer get <file> <key> [--stored]",
     discussion: """
       For a MapBuffer the value is decompressed and its checksum checked; --stored writes the \
       item as stored instead. For an IntMap the value is printed in decimal with a newline. \
@@ -20,14 +22,16 @@ struct Get: ParsableCommand {
   @Argument(help: "A MapBuffer or IntMap file.")
   var file: String
 
-  @Argument(help: "The key, a decimal integer.")
-  var key: String
+  /// The key as typed: collected with `.allUnrecognized` so that `-1` is reported as a bad key,
+  /// not as an unknown option; ``singleKey(from:)`` requires exactly one.
+  @Argument(parsing: .allUnrecognized, help: ArgumentHelp("The key, a decimal integer.", valueName: "key"))
+  var key: [String] = []
 
   @Flag(help: "Write the item's stored bytes, without decompressing or checking its checksum.")
   var stored = false
 
   func run() throws {
-    let key = try parseKey(key)
+    let key = try singleKey(from: key)
     var output = StandardOutput()
     switch try MapFile.open(file) {
     case .mapBuffer(let map):

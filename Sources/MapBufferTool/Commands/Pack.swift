@@ -7,8 +7,9 @@ struct Pack: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Pack a directory's files into a MapBuffer, each file's name its key.",
     discussion: """
-      Every regular file in DIR whose name is a decimal key (0 to 18446744073709551615) becomes \
-      that key's value. Any other entry is an error that lists the offenders; nothing is written. \
+      Every regular file in DIR whose name is a key in decimal (0 to 18446744073709551615, \
+      without leading zeros, so 7 but not 007) becomes that key's value. Any other entry is an \
+      error that lists the offenders; nothing is written. \
       The output is written atomically: an existing FILE is replaced only when packing succeeds.
 
       Examples:
@@ -33,27 +34,36 @@ struct Pack: ParsableCommand {
     var items: [(UInt64, Data)] = []
     items.reserveCapacity(files.count)
     for (index, file) in files.enumerated() {
-      let data = try describingFailures(file.url.path) { try Data(contentsOf: file.url) }
+      let data = try describingFailures(printableName(file.url.path)) { try Data(contentsOf: file.url) }
       items.append((file.key, data))
       progress.update(index + 1)
     }
     progress.finish()
-    try describingFailures(output) { try writer.write(items, to: URL(fileURLWithPath: output)) }
+    try describingFailures(printableName(output)) { try writer.write(items, to: URL(fileURLWithPath: output)) }
   }
 
   /// The files of `directory` named by key, in key order; throws listing every other entry.
+  ///
+  /// A name is a key only in its canonical decimal form (`7`, not `007` or `+7`), so names
+  /// and keys correspond one to one, as `unpack` writes them.
   static func keyedFiles(in directory: String) throws -> [(key: UInt64, url: URL)] {
+    try requireDirectory(directory)
     let base = URL(fileURLWithPath: directory, isDirectory: true)
-    let names = try describingFailures(directory) {
+    let names = try describingFailures(printableName(directory)) {
       try FileManager.default.contentsOfDirectory(atPath: directory)
     }
     var files: [(key: UInt64, url: URL)] = []
     var offenders: [String] = []
-    var seen: [UInt64: String] = [:]
     for name in names.sorted() {
       let url = base.appendingPathComponent(name)
-      guard name.utf8.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }), let key = UInt64(name) else {
-        offenders.append("\(name) (not a decimal key)")
+      guard !name.isEmpty, name.utf8.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }),
+        let key = UInt64(name)
+      else {
+        offenders.append("\(printableName(name)) (not a decimal key)")
+        continue
+      }
+      guard String(key) == name else {
+        offenders.append("\(printableName(name)) (not a canonical decimal key)")
         continue
       }
       let values = try? url.resourceValues(forKeys: [.isRegularFileKey])
@@ -61,16 +71,13 @@ struct Pack: ParsableCommand {
         offenders.append("\(name) (not a regular file)")
         continue
       }
-      if let previous = seen.updateValue(name, forKey: key) {
-        offenders.append("\(name) (key \(key) again, after \(previous))")
-        continue
-      }
       files.append((key, url))
     }
     guard offenders.isEmpty else {
       let shown = offenders.prefix(20).joined(separator: ", ")
       let more = offenders.count > 20 ? " and \(offenders.count - 20) more" : ""
-      throw ToolFailure("\(directory): \(offenders.count) entries cannot be packed: \(shown)\(more)")
+      let entries = offenders.count == 1 ? "1 entry cannot" : "\(offenders.count) entries cannot"
+      throw ToolFailure("\(printableName(directory)): \(entries) be packed: \(shown)\(more)")
     }
     return files.sorted { $0.key < $1.key }
   }

@@ -9,6 +9,8 @@ struct SkeletonCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "skeleton",
     abstract: "Decode a precomputed skeleton and summarize it, or print it as JSON or SWC.",
+    // Written out because the generated one shows the key, collected as an array, as `[<key> ...]`.
+    usage: "mapbuffer skeleton <file> [<key>] [--json] [--swc]",
     discussion: """
       With KEY, FILE is a MapBuffer of skeletons (a fragment file) and the skeleton is KEY's \
       item; without KEY, FILE is one skeleton in the precomputed encoding. Attributes are \
@@ -28,8 +30,10 @@ struct SkeletonCommand: ParsableCommand {
   @Argument(help: "A fragment MapBuffer, or a lone precomputed skeleton when KEY is omitted.")
   var file: String
 
-  @Argument(help: "The skeleton's key (label) in the MapBuffer.")
-  var key: String?
+  /// The key as typed, if any: collected with `.allUnrecognized` so that `-1` is reported as a
+  /// bad key, not as an unknown option; ``optionalKey(from:)`` allows at most one.
+  @Argument(parsing: .allUnrecognized, help: ArgumentHelp("The skeleton's key (label) in the MapBuffer.", valueName: "key"))
+  var key: [String] = []
 
   @Flag(help: "Print the skeleton as JSON.")
   var json = false
@@ -55,13 +59,13 @@ struct SkeletonCommand: ParsableCommand {
   }
 
   private func load() throws -> Skeleton {
-    guard let key else {
-      return try describingFailures(file) {
+    guard let label = try optionalKey(from: key) else {
+      try requireReadableFile(file)
+      return try describingFailures(printableName(file)) {
         let bytes = try Data(contentsOf: URL(fileURLWithPath: file), options: .alwaysMapped)
         return try Skeleton(precomputed: bytes)
       }
     }
-    let label = try parseKey(key)
     let map = try MapFile.openMapBuffer(file, for: "skeleton")
     guard var skeleton = try describingFailures(file, { try TypedMapBuffer<Skeleton>(map)[label] }) else {
       throw ToolFailure("key \(label) is not in \(file)")
