@@ -40,6 +40,15 @@ public struct InMemoryByteSource: MapBufferByteSource {
     }
   }
 
+  /// Calls `body` with all of the bytes, in place.
+  @inline(__always)
+  package func withAllBytes<Result>(_ body: (UnsafeRawBufferPointer) throws -> Result) rethrows -> Result {
+    switch storage {
+    case .data(let data): try data.withUnsafeBytes(body)
+    case .array(let array): try array.withUnsafeBytes(body)
+    }
+  }
+
   /// The bytes as `Data`: the stored value itself when it is `Data`, else a copy.
   public var data: Data {
     switch storage {

@@ -45,6 +45,11 @@ public final class MappedFileByteSource: MapBufferByteSource, @unchecked Sendabl
     base = UnsafeRawPointer(mapping)
   }
 
+  /// The mapped bytes. They stay at this address for as long as this source exists.
+  package var mappedBytes: UnsafeRawBufferPointer {
+    UnsafeRawBufferPointer(start: base, count: base == nil ? 0 : count)
+  }
+
   deinit {
     if let base { munmap(UnsafeMutableRawPointer(mutating: base), count) }
   }

@@ -21,6 +21,9 @@ extension MapBuffer {
   ///   ``maximumDecodedItemSize``; or an I/O error from the source.
   public subscript(key: UInt64) -> Data? {
     get throws {
+      if let value = try residentAccess.withResidentBytes({ try residentValue(forKey: key, in: $0) }) {
+        return value
+      }
       guard let location = try location(of: key) else { return nil }
       return try value(at: location, key: key)
     }
@@ -38,8 +41,15 @@ extension MapBuffer {
   public func withUnsafeBytes<Result>(
     forKey key: UInt64, _ body: (UnsafeRawBufferPointer) throws -> Result
   ) throws -> Result? {
-    guard let location = try location(of: key) else { return nil }
     let coding = itemCoding
+    if let result = try residentAccess.withResidentBytes({ file -> Result? in
+      guard let location = try residentLocation(of: key, in: file) else { return nil }
+      let stored = UnsafeRawBufferPointer(rebasing: file[location.range])
+      return try coding.withValue(of: stored, key: key, position: location.position, body)
+    }) {
+      return result
+    }
+    guard let location = try location(of: key) else { return nil }
     return try source.withUnsafeBytes(in: location.range) { stored in
       try coding.withValue(of: stored, key: key, position: location.position, body)
     }
@@ -76,19 +86,9 @@ extension MapBuffer {
 
   /// The index position and stored byte range of `key`, or `nil`.
   package func location(of key: UInt64) throws -> ItemLocation? {
-    let count = header.keyCount
-    guard count > 0 else { return nil }
-    if source.isMemoryResident {
-      // One pass over the in-memory index: search, then read the two offsets.
-      let end = UInt64(source.count)
-      return try source.withUnsafeBytes(in: header.indexRange) { index in
-        guard let position = Eytzinger.position(of: key, count: count, label: {
-          index.loadLittleEndianUInt64(at: $0 &* 16)
-        }) else { return nil }
-        let start = index.loadLittleEndianUInt64(at: position &* 16 &+ 8)
-        let next = position &+ 1 < count ? index.loadLittleEndianUInt64(at: position &* 16 &+ 24) : end
-        return try checkedLocation(key: key, position: position, start: start, end: next)
-      }
+    guard header.keyCount > 0 else { return nil }
+    if let location = try residentAccess.withResidentBytes({ try residentLocation(of: key, in: $0) }) {
+      return location
     }
     guard let position = try position(of: key) else { return nil }
     return try location(at: position, key: key)
@@ -111,7 +111,7 @@ extension MapBuffer {
   }
 
   @inline(__always)
-  private func checkedLocation(key: UInt64, position: Int, start: UInt64, end: UInt64) throws -> ItemLocation {
+  package func checkedLocation(key: UInt64, position: Int, start: UInt64, end: UInt64) throws -> ItemLocation {
     guard start >= UInt64(header.dataStart), start <= end, end <= UInt64(source.count) else {
       throw MapBufferError.itemOutOfBounds(
         key: key, position: position, start: start, end: end, sourceSize: source.count)

@@ -23,6 +23,8 @@ public struct MapBuffer: Sendable {
   /// The bytes the map reads from.
   public let source: any MapBufferByteSource
   package let header: MapBufferHeader
+  /// How lookups reach the bytes, chosen once when the map is opened.
+  package let residentAccess: ResidentAccess
 
   /// Whether lookups verify each item's CRC-32C (format version 1 only). On by default.
   ///
@@ -51,6 +53,7 @@ public struct MapBuffer: Sendable {
     try header.checkIndexFits(sourceSize: source.count)
     self.source = source
     self.header = header
+    self.residentAccess = ResidentAccess(source)
   }
 
   /// Opens the map serialized in `bytes`, without copying them.

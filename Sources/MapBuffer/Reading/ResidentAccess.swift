@@ -1,0 +1,77 @@
+import CMapBufferPrefetch
+import Foundation
+
+/// How a reader reaches its source's bytes, decided once when it opens: directly for the
+/// sources whose bytes are in memory, through the protocol for any other.
+///
+/// Lookups in memory are the hot path. Going through `any MapBufferByteSource` costs a
+/// witness call and an unspecialized closure per access; knowing the concrete source lets the
+/// whole lookup (search, checksum, copy) run inside one access to the bytes.
+package enum ResidentAccess: @unchecked Sendable {
+  // @unchecked: the pointer is the read-only mapping of a MappedFileByteSource, which the
+  // reader holding this value keeps alive; the mapping never changes while it exists.
+
+  /// A mapped file's bytes, which stay at this address while the reader holds the source.
+  case mapped(UnsafeRawBufferPointer)
+  /// Bytes in memory, reached through the concrete source.
+  case memory(InMemoryByteSource)
+  /// Any other source: read through the protocol, range by range.
+  case general
+
+  /// The access for `source`.
+  init(_ source: some MapBufferByteSource) {
+    if let mapped = source as? MappedFileByteSource {
+      self = .mapped(mapped.mappedBytes)
+    } else if let memory = source as? InMemoryByteSource {
+      self = .memory(memory)
+    } else {
+      self = .general
+    }
+  }
+
+  /// Calls `body` with all of the source's bytes when they are in memory and returns its
+  /// result; returns `nil` without calling it for any other source.
+  @inline(__always)
+  package func withResidentBytes<Result>(_ body: (UnsafeRawBufferPointer) throws -> Result) rethrows -> Result? {
+    switch self {
+    case .mapped(let bytes): try body(bytes)
+    case .memory(let memory): try memory.withAllBytes(body)
+    case .general: nil
+    }
+  }
+}
+
+extension MapBuffer {
+  /// The index position and stored byte range of `key` in `file`, all of the map's bytes, or
+  /// `nil` when the map has no such key.
+  ///
+  /// The header checked at opening guarantees that the whole index lies inside `file`; node
+  /// `k` (1-based) of the Eytzinger tree sits at byte `16 * k`, right after the 16-byte header.
+  @inline(__always)
+  package func residentLocation(of key: UInt64, in file: UnsafeRawBufferPointer) throws -> ItemLocation? {
+    let count = header.keyCount
+    guard count > 0 else { return nil }
+    assert(file.count >= header.dataStart, "the index must lie inside the source")
+    let base = file.baseAddress.unsafelyUnwrapped
+    var node = 1
+    while node <= count {
+      // The node's four grandchildren fill the 64-byte line at byte 64 * node: ask for it
+      // now, so that its latency overlaps this step's comparison and the next.
+      if 4 &* node <= count { mb_prefetch(base + 64 &* node) }
+      node = 2 &* node &+ (file.loadLittleEndianUInt64(at: 16 &* node) < key ? 1 : 0)
+    }
+    node >>= (~node).trailingZeroBitCount &+ 1
+    guard node != 0, file.loadLittleEndianUInt64(at: 16 &* node) == key else { return nil }
+    let start = file.loadLittleEndianUInt64(at: 16 &* node &+ 8)
+    let end = node < count ? file.loadLittleEndianUInt64(at: 16 &* node &+ 24) : UInt64(file.count)
+    return try checkedLocation(key: key, position: node &- 1, start: start, end: end)
+  }
+
+  /// The value of `key` read from `file`, all of the map's bytes, or `nil`.
+  @inline(__always)
+  package func residentValue(forKey key: UInt64, in file: UnsafeRawBufferPointer) throws -> Data? {
+    guard let location = try residentLocation(of: key, in: file) else { return nil }
+    let stored = UnsafeRawBufferPointer(rebasing: file[location.range])
+    return try itemCoding.value(of: stored, key: key, position: location.position)
+  }
+}
