@@ -31,10 +31,14 @@ let package = Package(
     .target(
       name: "CMapBufferCRC32C"
     ),
+    // A cache prefetch hint, which Swift has no intrinsic for (batch lookups).
+    .target(
+      name: "CMapBufferPrefetch"
+    ),
     // The format: byte sources, reader, writer, validation, IntMap.
     .target(
       name: "MapBuffer",
-      dependencies: ["CMapBufferCodecs", "CMapBufferCRC32C"]
+      dependencies: ["CMapBufferCodecs", "CMapBufferCRC32C", "CMapBufferPrefetch"]
     ),
     // The typed layer: values decoded from and encoded to items.
     .target(
@@ -79,6 +83,21 @@ let package = Package(
       name: "SkeletonCodecBenchmark",
       dependencies: ["SkeletonModel"],
       path: "Benchmarks/SkeletonCodecBenchmark"
+    ),
+    // The C floor the lookup benchmark compares against: a plain Eytzinger search and a CRC.
+    .target(
+      name: "CLookupFloor",
+      dependencies: ["CMapBufferCRC32C"],
+      path: "Benchmarks/CLookupFloor"
+    ),
+    // Every workload against the Python reference and the peers, in one run (release mode).
+    .executableTarget(
+      name: "MapBufferBenchmarks",
+      dependencies: [
+        "MapBuffer", "MapBufferCodable", "SkeletonModel", "CLookupFloor",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ],
+      path: "Benchmarks/MapBufferBenchmarks"
     ),
     .testTarget(
       name: "MapBufferTests",

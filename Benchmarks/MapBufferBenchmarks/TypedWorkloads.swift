@@ -1,0 +1,78 @@
+import Foundation
+import MapBuffer
+import MapBufferCodable
+import SkeletonModel
+
+/// A JSON item of the typed benchmark.
+struct SynapseRecord: JSONMapBufferValue {
+  var pre: UInt64
+  var post: UInt64
+  var x: Double
+  var y: Double
+  var z: Double
+  var confidence: Double
+}
+
+/// Typed lookups: open, then 10% of the keys decoded as `String`, a JSON `Codable` struct and
+/// `Skeleton`; the reference decodes the same items with `frombytesfn`.
+enum TypedWorkloads {
+  static func run(keyCount n: Int, skeletonCount: Int, context: BenchmarkContext) throws {
+    var generator = SplitMix64(state: 0x7A9E_D000 + UInt64(n))
+    var keys = (0..<n).map { _ in generator.next() >> 1 }
+    keys = Array(Set(keys))
+    let lookups = Array(keys.shuffled(using: &generator).prefix(max(1, keys.count / 10)))
+    let group = "Typed lookups: open, then 10% of the keys decoded (codec none, checksums on)"
+
+    // Strings: the reference's frombytesfn is bytes.decode("utf-8").
+    var strings: [UInt64: String] = [:]
+    for key in keys { strings[key] = "segment \(key) of cell \(key % 977), reviewed" }
+    try measure("string", TypedMapBuffer<String>.encode(strings), keys: lookups, count: keys.count,
+                group: group, workload: "String (UTF-8)", as: String.self, context: context) { $0.utf8.count }
+
+    // JSON Codable: json.loads in the reference.
+    var records: [UInt64: SynapseRecord] = [:]
+    for key in keys {
+      records[key] = SynapseRecord(
+        pre: key, post: key / 3, x: Double(key % 1000), y: Double(key % 777) / 3, z: 40, confidence: 0.5)
+    }
+    try measure("json", TypedMapBuffer<SynapseRecord>.encode(records), keys: lookups, count: keys.count,
+                group: group, workload: "JSON Codable struct", as: SynapseRecord.self, context: context) { Int($0.pre & 0xFF) }
+
+    // Skeletons of about 10 KB: osteoid's Skeleton.from_precomputed in the reference.
+    var skeletons: [UInt64: Skeleton] = [:]
+    for key in keys.prefix(skeletonCount) { skeletons[key] = randomSkeleton(vertexCount: 400, using: &generator) }
+    let skeletonKeys = Array(Array(skeletons.keys).shuffled(using: &generator).prefix(max(1, skeletons.count / 10)))
+    try measure("skeleton", TypedMapBuffer<Skeleton>.encode(skeletons), keys: skeletonKeys, count: skeletons.count,
+                group: group, workload: "Skeleton, 400 vertices (10 KB)", as: Skeleton.self, context: context) { $0.vertices.count }
+  }
+
+  private static func measure<Value: MapBufferValue>(
+    _ name: String, _ data: Data, keys: [UInt64], count: Int, group: String, workload: String,
+    as type: Value.Type, context: BenchmarkContext, weigh: (Value) -> Int
+  ) throws {
+    let id = "typed/\(name)/\(count)"
+    let file = context.workspace.url("typed-\(name)-\(count).mb")
+    try data.write(to: file)
+    let keyFile = try context.workspace.writeKeys(keys, name: "typed-\(name)-\(count).u64")
+    let ours = try Timing.median(runs: context.runs, operations: keys.count) {
+      let map = try TypedMapBuffer<Value>(data)
+      var total = 0
+      for key in keys { total &+= weigh(try map[key]!) }
+      sink(UInt64(total))
+    }
+    context.report.add(Row(id: id, group: group, workload: workload, keys: count, ours: ours, unit: "key"))
+    context.reference?.plan(id, kind: "lookup", ["file": file.path, "keys": keyFile.path, "decode": name])
+  }
+
+  static func randomSkeleton(vertexCount: Int, using generator: inout SplitMix64) -> Skeleton {
+    let vertices = (0..<vertexCount).map { _ in
+      Vertex(
+        Float.random(in: 0..<1000, using: &generator), Float.random(in: 0..<1000, using: &generator),
+        Float.random(in: 0..<1000, using: &generator))
+    }
+    let edges = (1..<vertexCount).map { Edge(UInt32($0), UInt32.random(in: 0..<UInt32($0), using: &generator)) }
+    return Skeleton(
+      vertices: vertices, edges: edges, radii: vertices.map { _ in Float.random(in: 1..<5, using: &generator) },
+      vertexTypes: vertices.map { _ in 3 })
+  }
+}
