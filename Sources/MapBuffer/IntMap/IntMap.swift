@@ -155,15 +155,24 @@ public struct IntMap: Sendable {
   /// The serialized IntMap of `items`.
   public static func encode(_ items: [UInt64: UInt64]) throws -> Data {
     guard items.count <= Int(UInt32.max) else { throw MapBufferError.tooManyKeys(items.count) }
-    let sorted = items.sorted { $0.key < $1.key }
-    let header = IntMapHeader(keyCount: sorted.count)
-    let ranks = Eytzinger.ranks(count: sorted.count)
+    var keys: [UInt64] = []
+    var values: [UInt64] = []
+    keys.reserveCapacity(items.count)
+    values.reserveCapacity(items.count)
+    for (key, value) in items {
+      keys.append(key)
+      values.append(value)
+    }
+    let order = KeyOrder.ascendingIndices(of: keys)
+    let header = IntMapHeader(keyCount: keys.count)
+    let ranks = Eytzinger.ranks(count: keys.count)
     var result = Data(count: header.entriesRange.upperBound)
     result.withUnsafeMutableBytes { out in
       out.copyBytes(from: header.bytes)
       for (position, rank) in ranks.enumerated() {
-        out.storeLittleEndian(sorted[rank].key, at: IntMapHeader.byteCount + 16 * position)
-        out.storeLittleEndian(sorted[rank].value, at: IntMapHeader.byteCount + 16 * position + 8)
+        let source = order[rank]
+        out.storeLittleEndian(keys[source], at: IntMapHeader.byteCount + 16 * position)
+        out.storeLittleEndian(values[source], at: IntMapHeader.byteCount + 16 * position + 8)
       }
     }
     return result

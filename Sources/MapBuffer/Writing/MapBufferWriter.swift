@@ -30,21 +30,25 @@ public struct MapBufferWriter: Sendable {
 
   /// The serialized map of `items`.
   public func encode(_ items: [UInt64: Data]) throws -> Data {
-    var pairs = items.map { (key: $0.key, value: $0.value) }
-    pairs.sort { $0.key < $1.key }
-    return try encode(sortedUniquePairs: pairs)
+    // The values are read in place, through the dictionary's own indices: copying them into
+    // an array would retain each one, an atomic write to a separate allocation per value.
+    return try encode(
+      keys: Array(items.keys), values: items.values, at: Array(items.indices), rejectingDuplicates: false)
   }
 
   /// The serialized map of `pairs`, given in any order.
   ///
   /// - Throws: ``MapBufferError/duplicateKey(_:)`` if a key appears twice.
   public func encode(_ pairs: some Sequence<(UInt64, Data)>) throws -> Data {
-    var sorted = pairs.map { (key: $0.0, value: $0.1) }
-    sorted.sort { $0.key < $1.key }
-    for index in sorted.indices.dropFirst() where sorted[index].key == sorted[index - 1].key {
-      throw MapBufferError.duplicateKey(sorted[index].key)
+    var keys: [UInt64] = []
+    var values: [Data] = []
+    keys.reserveCapacity(pairs.underestimatedCount)
+    values.reserveCapacity(pairs.underestimatedCount)
+    for (key, value) in pairs {
+      keys.append(key)
+      values.append(value)
     }
-    return try encode(sortedUniquePairs: sorted)
+    return try encode(keys: keys, values: values, at: Array(values.indices), rejectingDuplicates: true)
   }
 
   /// Serializes `items` into the file at `url` atomically.
@@ -66,66 +70,106 @@ public struct MapBufferWriter: Sendable {
       verifiesChecksums: true, maximumDecodedItemSize: .max)
   }
 
-  /// Serializes pairs sorted by strictly ascending key.
-  package func encode(sortedUniquePairs pairs: [(key: UInt64, value: Data)]) throws -> Data {
+  /// Serializes `values[i]` under `keys[i]`, the keys in any order.
+  package func encode<Values: Collection<Data> & Sendable>(
+    keys: [UInt64], values: Values, at valueIndices: [Values.Index], rejectingDuplicates: Bool
+  ) throws -> Data where Values.Index: Sendable {
+    precondition(keys.count == valueIndices.count, "one value per key")
     guard formatVersion <= 1 else { throw MapBufferError.invalidFormatVersion(formatVersion) }
     let level = try compression.resolvedLevel(compressionLevel)
-    let count = pairs.count
+    let count = keys.count
     guard count <= Int(UInt32.max) else { throw MapBufferError.tooManyKeys(count) }
+    let order = KeyOrder.ascendingIndices(of: keys)
+    for rank in order.indices.dropFirst() where keys[order[rank]] == keys[order[rank - 1]] {
+      guard rejectingDuplicates else { preconditionFailure("a dictionary's keys are unique") }
+      throw MapBufferError.duplicateKey(keys[order[rank]])
+    }
     let header = MapBufferHeader(formatVersion: formatVersion, compression: compression, keyCount: count)
-    let ranks = Eytzinger.ranks(count: count)
-    let coding = itemCoding
 
-    // The payload of each index position: the value itself, or its compressed form.
-    let payloads: [Data]
-    if compression == .none {
-      payloads = ranks.map { pairs[$0].value }
-    } else {
-      var compressed = [Data](repeating: Data(), count: count)
-      try compressed.withUnsafeMutableBufferPointer { buffer in
+    // The index position of each input: Eytzinger order of the sorted keys. Work below runs in
+    // input order, so that the values (allocated in that order, as a rule) are read sequentially
+    // and only the writes into the output jump around.
+    let positions = [Int](unsafeUninitializedCapacity: count) { buffer, initialized in
+      var rank = 0
+      var position = Eytzinger.firstPosition(count: count)
+      while let current = position {
+        buffer[order[rank]] = current
+        rank += 1
+        position = Eytzinger.position(after: current, count: count)
+      }
+      initialized = count
+    }
+
+    // The payload of each input: the value itself, or its compressed form.
+    let compressed: [Data]
+    if compression != .none {
+      var output = [Data](repeating: Data(), count: count)
+      try output.withUnsafeMutableBufferPointer { buffer in
         let output = SendableBuffer(buffer)
         try ParallelChunks.forEach(count: count, minimumChunk: 64, concurrency: maximumConcurrency) { chunk in
-          for position in chunk {
-            let (key, value) = pairs[ranks[position]]
-            let compressed = try value.withUnsafeBytes { try compression.compress($0, level: level, key: key) }
-            output.base[position] = compressed
-          }
-        }
-      }
-      payloads = compressed
-    }
-
-    // Offsets, then one buffer holding header, index and items.
-    let trailer = coding.trailerByteCount
-    var end = header.dataStart
-    let offsets = payloads.map { payload in
-      defer { end += payload.count + trailer }
-      return end
-    }
-    var result = Data(count: end)
-    try result.withUnsafeMutableBytes { (out: UnsafeMutableRawBufferPointer) in
-      out.copyBytes(from: header.bytes)
-      for position in 0..<count {
-        out.storeLittleEndian(pairs[ranks[position]].key, at: 16 + 16 * position)
-        out.storeLittleEndian(UInt64(offsets[position]), at: 24 + 16 * position)
-      }
-      let items = SendableBuffer(out)
-      let totalBytes = end - header.dataStart
-      let chunkItems = max(64, count * 256 * 1024 / max(1, totalBytes))
-      try ParallelChunks.forEach(count: count, minimumChunk: chunkItems, concurrency: maximumConcurrency) { chunk in
-        for position in chunk {
-          let start = offsets[position]
-          payloads[position].withUnsafeBytes { payload in
-            let destination = UnsafeMutableRawBufferPointer(rebasing: items.base[start..<(start + payload.count)])
-            destination.copyMemory(from: payload)
-            if trailer > 0 {
-              items.base.storeLittleEndian(CRC32C.checksum(UnsafeRawBufferPointer(destination)), at: start + payload.count)
+          for input in chunk {
+            output.base[input] = try values[valueIndices[input]].withUnsafeBytes {
+              try compression.compress($0, level: level, key: keys[input])
             }
           }
         }
       }
+      compressed = output
+    } else {
+      compressed = []
     }
-    return result
+
+    // Where each index position's item starts; the last entry is the total size.
+    let trailer = formatVersion >= 1 ? 4 : 0
+    var itemStarts = [Int](repeating: 0, count: count + 1)
+    if compression == .none {
+      for input in 0..<count { itemStarts[positions[input]] = values[valueIndices[input]].count + trailer }
+    } else {
+      for input in 0..<count { itemStarts[positions[input]] = compressed[input].count + trailer }
+    }
+    var end = header.dataStart
+    for position in 0..<count {
+      let size = itemStarts[position]
+      itemStarts[position] = end
+      end += size
+    }
+    itemStarts[count] = end
+    let offsets = itemStarts
+    let size = end
+
+    // One buffer for header, index and items, filled in parallel without being zeroed first.
+    let memory = UnsafeMutableRawBufferPointer.allocate(byteCount: max(size, 1), alignment: 64)
+    do {
+      let out = SendableBuffer(UnsafeMutableRawBufferPointer(rebasing: memory[0..<size]))
+      out.base.copyBytes(from: header.bytes)
+      let chunkItems = max(64, count * 256 * 1024 / max(1, size - header.dataStart))
+      try ParallelChunks.forEach(count: count, minimumChunk: chunkItems, concurrency: maximumConcurrency) { chunk in
+        for input in chunk {
+          let position = positions[input]
+          let start = offsets[position]
+          out.base.storeLittleEndian(keys[input], at: 16 + 16 * position)
+          out.base.storeLittleEndian(UInt64(start), at: 24 + 16 * position)
+          let store = { (bytes: UnsafeRawBufferPointer) in
+            let destination = UnsafeMutableRawBufferPointer(rebasing: out.base[start..<(start + bytes.count)])
+            destination.copyMemory(from: bytes)
+            if trailer > 0 {
+              out.base.storeLittleEndian(CRC32C.checksum(UnsafeRawBufferPointer(destination)), at: start + bytes.count)
+            }
+          }
+          if compression == .none {
+            values[valueIndices[input]].withUnsafeBytes(store)
+          } else {
+            compressed[input].withUnsafeBytes(store)
+          }
+        }
+      }
+    } catch {
+      memory.deallocate()
+      throw error
+    }
+    return Data(bytesNoCopy: memory.baseAddress!, count: size, deallocator: .custom { pointer, _ in
+      pointer.deallocate()
+    })
   }
 }
 
