@@ -7,13 +7,14 @@ package enum ParallelChunks {
   package static var defaultConcurrency: Int { max(1, ProcessInfo.processInfo.activeProcessorCount) }
 
   /// Calls `body` on disjoint ranges covering `0..<count`, concurrently when `concurrency` > 1
-  /// and there is enough work, and rethrows the error of the lowest failing range.
+  /// and there is enough work, and rethrows the error of the lowest failing range. With a
+  /// `concurrency` of 1, everything runs on the calling thread.
   package static func forEach(
     count: Int, minimumChunk: Int, concurrency: Int,
     _ body: @Sendable (Range<Int>) throws -> Void
   ) throws {
     let chunkCount = min(max(1, concurrency) * 4, max(1, count / max(1, minimumChunk)))
-    guard chunkCount > 1 else {
+    guard chunkCount > 1, concurrency > 1 else {
       if count > 0 { try body(0..<count) }
       return
     }
