@@ -29,7 +29,7 @@ struct BenchmarkCommand: ParsableCommand {
   @Flag(help: "Do not run the Python reference.")
   var noReference = false
 
-  @Option(help: "Size of the large mapped file for the open and resident-memory checks, in MiB.")
+  @Option(name: .customLong("large-file-mib"), help: "Size of the large mapped file for the open and resident-memory checks, in MiB.")
   var largeFileMiB: Int = 1024
 
   @Option(help: "Comma-separated workloads to run (lookup, peers, whole, intmap, build, typed, large); all by default.")
