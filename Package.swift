@@ -99,6 +99,12 @@ let package = Package(
       ],
       path: "Benchmarks/MapBufferBenchmarks"
     ),
+    // Builds a large map with the streaming builder; reports peak memory and time.
+    .executableTarget(
+      name: "StreamingBuildCheck",
+      dependencies: ["MapBuffer"],
+      path: "Benchmarks/StreamingBuildCheck"
+    ),
     .testTarget(
       name: "MapBufferTests",
       dependencies: ["MapBuffer", "MapBufferTestSupport"]

@@ -19,7 +19,7 @@ struct MapBufferTool: ParsableCommand {
       """,
     version: "1.0.0",
     subcommands: [
-      Info.self, Keys.self, Get.self, Validate.self, Pack.self, Unpack.self, Transcode.self,
+      Info.self, Keys.self, Get.self, Validate.self, Pack.self, Unpack.self, Transcode.self, Merge.self,
       SkeletonCommand.self,
     ]
   )

@@ -32,6 +32,19 @@ package enum AtomicFile {
       }
     }
 
+    /// Writes all of `bytes` at byte `offset` of the file, leaving the current position alone.
+    package func write(_ bytes: UnsafeRawBufferPointer, at offset: Int) throws {
+      var done = 0
+      while done < bytes.count {
+        let result = pwrite(descriptor, bytes.baseAddress! + done, bytes.count - done, off_t(offset + done))
+        if result < 0 {
+          if errno == EINTR { continue }
+          throw MapBufferError.io(operation: "write", path: path, errno: errno)
+        }
+        done += result
+      }
+    }
+
     /// Writes all of `bytes` at the current position.
     package func write<Bytes: ContiguousBytes>(_ bytes: Bytes) throws {
       try bytes.withUnsafeBytes { try write($0) }

@@ -30,16 +30,18 @@ struct Pack: ParsableCommand {
   func run() throws {
     let writer = try encoding.writer()
     let files = try Self.keyedFiles(in: directory)
+    // Streaming: one file in memory at a time, items spilled beside the output until finish.
+    let builder = try describingFailures(printableName(output)) {
+      try MapBufferStreamingBuilder(writingTo: URL(fileURLWithPath: output), writer: writer)
+    }
     let progress = ProgressBar("packing", total: files.count)
-    var items: [(UInt64, Data)] = []
-    items.reserveCapacity(files.count)
     for (index, file) in files.enumerated() {
       let data = try describingFailures(printableName(file.url.path)) { try Data(contentsOf: file.url) }
-      items.append((file.key, data))
+      try describingFailures(printableName(output)) { try builder.add(data, forKey: file.key) }
       progress.update(index + 1)
     }
     progress.finish()
-    try describingFailures(printableName(output)) { try writer.write(items, to: URL(fileURLWithPath: output)) }
+    try describingFailures(printableName(output)) { try builder.finish() }
   }
 
   /// The files of `directory` named by key, in key order; throws listing every other entry.

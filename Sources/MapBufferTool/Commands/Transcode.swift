@@ -7,8 +7,10 @@ struct Transcode: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Rewrite a MapBuffer with another codec, level or format version.",
     discussion: """
-      Every item is decoded (its checksum checked) and encoded again. Options not given keep \
-      the input's codec and format version. The output is written atomically, and may be the \
+      Streams the map one item at a time. An item whose stored form does not change (same \
+      codec and version, no --level) is copied as stored, its checksum checked; any other is \
+      decoded (its checksum checked) and encoded again. Options not given keep the input's \
+      codec and format version. The output is written atomically, and may be the \
       input itself.
 
       Examples:
@@ -29,15 +31,11 @@ struct Transcode: ParsableCommand {
     let map = try MapFile.openMapBuffer(input, for: "transcode")
     let writer = try encoding.writer(
       defaults: MapBufferWriter(compression: map.compression, formatVersion: map.formatVersion))
-    var items: [(UInt64, Data)] = []
-    items.reserveCapacity(map.count)
-    let progress = ProgressBar("decoding", total: map.count)
-    var entries = map.entries()
-    while let (key, value) = try describingFailures(input, { try entries.next() }) {
-      items.append((key, value))
-      progress.update(items.count)
+    // Streaming: one item at a time; items whose stored form does not change are copied as stored.
+    let progress = ProgressBar("transcoding", total: map.count)
+    defer { progress.finish() }
+    try describingFailures("transcoding \(printableName(input)) to \(printableName(output))") {
+      try map.transcode(to: URL(fileURLWithPath: output), writer: writer) { done, _ in progress.update(done) }
     }
-    progress.finish()
-    try describingFailures(output) { try writer.write(items, to: URL(fileURLWithPath: output)) }
   }
 }

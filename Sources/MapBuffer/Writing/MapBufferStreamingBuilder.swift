@@ -1,0 +1,242 @@
+import Foundation
+
+/// Builds a MapBuffer file item by item, without holding the map in memory.
+///
+/// Add items in any order. The builder compresses them in batches on all cores and spills the
+/// stored items to an anonymous scratch file beside the target, keeping in memory only 16 bytes
+/// a key (the key and where its item lies in the scratch file) and a bounded buffer of items
+/// waiting to be compressed. ``finish()`` sorts the keys, then writes header, index and items in
+/// Eytzinger order to the target atomically: a temporary file, then a rename. The bytes are the
+/// same as ``MapBufferWriter`` gives for the same items.
+///
+/// ```swift
+/// let builder = try MapBufferStreamingBuilder(writingTo: url, compression: .zstd)
+/// for (label, fragment) in fragments {      // any number, any order
+///   try builder.add(fragment, forKey: label)
+/// }
+/// try builder.finish()
+/// ```
+///
+/// Memory: 16 bytes a key while adding, 20 while finishing (plus what sorting borrows), and
+/// ``bufferByteLimit`` bytes of waiting items. A builder is used from one thread at a time. If
+/// it is dropped without ``finish()``, or `finish()` fails, the target is untouched and the
+/// scratch file gone.
+public final class MapBufferStreamingBuilder {
+  /// How items are encoded: codec, level, format version and concurrency.
+  public let writer: MapBufferWriter
+  /// The file the map is written to by ``finish()``.
+  public let url: URL
+  /// How many bytes of items may wait in memory before they are compressed and spilled.
+  public let bufferByteLimit: Int
+
+  /// A key and, until the items are written, where its stored item lies in the scratch file
+  /// (a length prefix, then the item); afterwards, where the item lies in the target.
+  private struct Entry {
+    var key: UInt64
+    var offset: UInt64
+  }
+
+  private let spill: SpillFile
+  private let level: Int
+  private var entries: [Entry] = []
+  /// Items waiting to be compressed and spilled: a value, or an item already stored.
+  private var pending: [(key: UInt64, bytes: Data, isStored: Bool)] = []
+  private var pendingByteCount = 0
+  private var isFinished = false
+
+  /// A builder of the map to be written to `url`.
+  ///
+  /// - Parameters:
+  ///   - compression: the codec for every item.
+  ///   - compressionLevel: the codec's level; `nil` for the reference's default.
+  ///   - formatVersion: 1 (checksums, the default) or 0.
+  ///   - bufferByteLimit: how many bytes of items may wait in memory (64 MiB by default).
+  /// - Throws: ``MapBufferError`` for a format version other than 0 or 1, a level outside the
+  ///   codec's range, or a scratch file that cannot be created in the target's directory.
+  public convenience init(
+    writingTo url: URL, compression: MapBuffer.Compression = .none, compressionLevel: Int? = nil,
+    formatVersion: UInt8 = 1, bufferByteLimit: Int = 64 << 20
+  ) throws {
+    try self.init(
+      writingTo: url,
+      writer: MapBufferWriter(compression: compression, compressionLevel: compressionLevel, formatVersion: formatVersion),
+      bufferByteLimit: bufferByteLimit)
+  }
+
+  /// A builder of the map to be written to `url`, encoding items as `writer` does.
+  public init(writingTo url: URL, writer: MapBufferWriter, bufferByteLimit: Int = 64 << 20) throws {
+    guard writer.formatVersion <= 1 else { throw MapBufferError.invalidFormatVersion(writer.formatVersion) }
+    self.level = try writer.compression.resolvedLevel(writer.compressionLevel)
+    self.writer = writer
+    self.url = url
+    self.bufferByteLimit = max(1, bufferByteLimit)
+    let directory = (url.standardizedFileURL.path as NSString).deletingLastPathComponent
+    self.spill = try SpillFile(in: directory)
+  }
+
+  /// The number of items added so far.
+  public var count: Int { entries.count + pending.count }
+
+  /// Adds `value` under `key`. A key added twice makes ``finish()`` throw.
+  public func add(_ value: Data, forKey key: UInt64) throws {
+    try enqueue(key: key, bytes: value, isStored: false)
+  }
+
+  /// Adds an item already in this builder's stored form under `key`: its payload encoded with
+  /// the builder's codec, followed by its CRC-32C in format version 1. Copies items between
+  /// maps of the same codec and version without decoding them.
+  package func addStored(_ stored: Data, forKey key: UInt64) throws {
+    try enqueue(key: key, bytes: stored, isStored: true)
+  }
+
+  private func enqueue(key: UInt64, bytes: Data, isStored: Bool) throws {
+    precondition(!isFinished, "the builder has finished")
+    pending.append((key, bytes, isStored))
+    pendingByteCount += bytes.count + 64
+    if pendingByteCount >= bufferByteLimit { try spillPending() }
+  }
+
+  /// Compresses the waiting items on all cores and appends them, each after its length, to
+  /// the scratch file.
+  private func spillPending() throws {
+    guard !pending.isEmpty else { return }
+    let coding = writer.itemCoding
+    let level = self.level
+    let items = pending
+    var stored = [Data](repeating: Data(), count: items.count)
+    try stored.withUnsafeMutableBufferPointer { buffer in
+      let output = SendableBuffer(buffer)
+      try ParallelChunks.forEach(count: items.count, minimumChunk: 16, concurrency: writer.maximumConcurrency) { chunk in
+        for index in chunk {
+          let item = items[index]
+          output.base[index] = item.isStored
+            ? item.bytes
+            : try item.bytes.withUnsafeBytes { try coding.storedItem(for: $0, key: item.key, level: level) }
+        }
+      }
+    }
+    var batch = Data(capacity: stored.reduce(0) { $0 + 8 + $1.count })
+    for (item, bytes) in zip(items, stored) {
+      entries.append(Entry(key: item.key, offset: UInt64(spill.count + batch.count)))
+      withUnsafeBytes(of: UInt64(bytes.count).littleEndian) { batch.append(contentsOf: $0) }
+      batch.append(bytes)
+    }
+    try batch.withUnsafeBytes { try spill.append($0) }
+    pending.removeAll(keepingCapacity: true)
+    pendingByteCount = 0
+  }
+
+  /// Writes the map to ``url`` atomically and ends the builder.
+  ///
+  /// - Throws: ``MapBufferError/duplicateKey(_:)`` if a key was added twice,
+  ///   ``MapBufferError/tooManyKeys(_:)``, or an I/O error; the target is then untouched.
+  public func finish() throws {
+    precondition(!isFinished, "the builder has finished")
+    isFinished = true
+    try spillPending()
+    let count = entries.count
+    guard count <= Int(UInt32.max) else { throw MapBufferError.tooManyKeys(count) }
+    entries.sort { $0.key < $1.key }
+    for rank in entries.indices.dropFirst() where entries[rank].key == entries[rank - 1].key {
+      throw MapBufferError.duplicateKey(entries[rank].key)
+    }
+    // The rank (sorted position) of the key each index position holds.
+    var ranks = [UInt32](repeating: 0, count: count)
+    var rank: UInt32 = 0
+    var position = Eytzinger.firstPosition(count: count)
+    while let current = position {
+      ranks[current] = rank
+      rank += 1
+      position = Eytzinger.position(after: current, count: count)
+    }
+    let header = MapBufferHeader(formatVersion: writer.formatVersion, compression: writer.compression, keyCount: count)
+    try AtomicFile.write(to: url) { output in
+      // The items, in index order, after the index; each entry learns where its item landed.
+      var items = PositionalOutput(output, startingAt: header.dataStart)
+      defer { items.deallocate() }
+      var lengthBytes = UInt64(0)
+      for position in 0..<count {
+        let entry = Int(ranks[position])
+        let spillOffset = Int(entries[entry].offset)
+        try withUnsafeMutableBytes(of: &lengthBytes) { try spill.read(spillOffset..<(spillOffset + 8), into: $0) }
+        let length = Int(UInt64(littleEndian: lengthBytes))
+        entries[entry].offset = UInt64(items.offset)
+        try items.write(count: length) { try spill.read((spillOffset + 8)..<(spillOffset + 8 + length), into: $0) }
+      }
+      try items.flush()
+      // Then the header and the index before them.
+      var index = PositionalOutput(output, startingAt: 0)
+      defer { index.deallocate() }
+      try index.write(header.bytes)
+      for position in 0..<count {
+        let entry = entries[Int(ranks[position])]
+        try index.writeLittleEndian(entry.key)
+        try index.writeLittleEndian(entry.offset)
+      }
+      try index.flush()
+    }
+  }
+}
+
+/// Writes into a file at increasing offsets through a fixed buffer, so that many small writes
+/// cost few system calls.
+struct PositionalOutput {
+  private let output: AtomicFile.Output
+  private let buffer: UnsafeMutableRawBufferPointer
+  private var used = 0
+  /// Where the next byte written lands in the file.
+  private(set) var offset: Int
+  /// Where the buffer's first byte lands.
+  private var bufferOffset: Int
+
+  init(_ output: AtomicFile.Output, startingAt offset: Int, capacity: Int = 4 << 20) {
+    self.output = output
+    self.buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity, alignment: 64)
+    self.offset = offset
+    self.bufferOffset = offset
+  }
+
+  /// Appends `bytes`.
+  mutating func write(_ bytes: [UInt8]) throws {
+    try bytes.withUnsafeBytes { bytes in
+      try write(count: bytes.count) { $0.copyMemory(from: bytes) }
+    }
+  }
+
+  /// Appends `value` little-endian.
+  mutating func writeLittleEndian(_ value: UInt64) throws {
+    try write(count: 8) { $0.storeBytes(of: value.littleEndian, as: UInt64.self) }
+  }
+
+  /// Appends `count` bytes that `fill` writes into the buffer it is given.
+  mutating func write(count: Int, _ fill: (UnsafeMutableRawBufferPointer) throws -> Void) throws {
+    if used + count > buffer.count { try flush() }
+    if count > buffer.count {
+      // Larger than the buffer: a temporary buffer of its own.
+      let large = UnsafeMutableRawBufferPointer.allocate(byteCount: count, alignment: 64)
+      defer { large.deallocate() }
+      try fill(large)
+      try output.write(UnsafeRawBufferPointer(large), at: offset)
+      offset += count
+      bufferOffset = offset
+      return
+    }
+    try fill(UnsafeMutableRawBufferPointer(rebasing: buffer[used..<(used + count)]))
+    used += count
+    offset += count
+  }
+
+  /// Writes out what is buffered.
+  mutating func flush() throws {
+    if used > 0 {
+      try output.write(UnsafeRawBufferPointer(rebasing: buffer[0..<used]), at: bufferOffset)
+    }
+    used = 0
+    bufferOffset = offset
+  }
+
+  /// Frees the buffer.
+  func deallocate() {
+    buffer.deallocate()
+  }
+}

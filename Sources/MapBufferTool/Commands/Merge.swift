@@ -1,0 +1,64 @@
+import ArgumentParser
+import Foundation
+import MapBuffer
+
+/// What `merge` does with a key found in several inputs, as the command line names it.
+enum DuplicatePolicyName: String, CaseIterable, ExpressibleByArgument {
+  case error, first, last
+
+  /// The library's policy.
+  var policy: MapBuffer.DuplicateKeyPolicy {
+    switch self {
+    case .error: .error
+    case .first: .keepFirst
+    case .last: .keepLast
+    }
+  }
+}
+
+/// `mapbuffer merge IN... -o OUT`: several maps as one.
+struct Merge: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Merge several MapBuffers into one.",
+    discussion: """
+      Streams the inputs side by side in key order: no input is held in memory, only the \\
+      output's index (16 bytes a key) and a bounded buffer. Items whose stored form does not \\
+      change are copied without decompressing them, their checksums checked and carried over. \\
+      A key found in several inputs is an error unless --on-duplicate says to keep the first \\
+      or the last input's value. The output is written atomically.
+
+      Examples:
+        mapbuffer merge cell-0.frags cell-1.frags -o cells.frags
+        mapbuffer merge old.mb fixes.mb -o fixed.mb --on-duplicate last
+        mapbuffer merge a.mb b.mb -o ab.mb --compress zstd
+      """
+  )
+
+  @Argument(help: "The MapBuffers to merge, in order.")
+  var inputs: [String]
+
+  @Option(name: .shortAndLong, help: "The MapBuffer to write.")
+  var output: String
+
+  @Option(name: .customLong("on-duplicate"), help: "What to do with a key found in several inputs.")
+  var onDuplicate: DuplicatePolicyName = .error
+
+  @OptionGroup var encoding: EncodingOptions
+
+  func validate() throws {
+    if inputs.isEmpty { throw ValidationError("give at least one input") }
+  }
+
+  func run() throws {
+    let maps = try inputs.map { try MapFile.openMapBuffer($0, for: "merge") }
+    let writer = try encoding.writer(
+      defaults: MapBufferWriter(compression: maps[0].compression, formatVersion: maps[0].formatVersion))
+    let progress = ProgressBar("merging", total: maps.reduce(0) { $0 + $1.count })
+    defer { progress.finish() }
+    try describingFailures("merging into \(printableName(output))") {
+      try MapBuffer.merge(
+        maps, to: URL(fileURLWithPath: output), onDuplicate: onDuplicate.policy, writer: writer
+      ) { consumed, _ in progress.update(consumed) }
+    }
+  }
+}
