@@ -38,7 +38,7 @@ extension MapBuffer {
   ///   failure the target is untouched.
   public static func merge(
     _ inputs: [MapBuffer], to url: URL, onDuplicate policy: DuplicateKeyPolicy = .error,
-    writer: MapBufferWriter? = nil, bufferByteLimit: Int = 64 << 20,
+    writer: MapBufferWriter? = nil, bufferByteLimit: Int = 32 << 20,
     progress: ((_ consumed: Int, _ total: Int) -> Void)? = nil
   ) throws {
     let writer = writer ?? MapBufferWriter(
@@ -86,7 +86,7 @@ extension MapBuffer {
   ///
   /// - Parameter progress: called after each item with the number of items done and the total.
   public func transcode(
-    to url: URL, writer: MapBufferWriter, bufferByteLimit: Int = 64 << 20,
+    to url: URL, writer: MapBufferWriter, bufferByteLimit: Int = 32 << 20,
     progress: ((_ done: Int, _ total: Int) -> Void)? = nil
   ) throws {
     try Self.merge(

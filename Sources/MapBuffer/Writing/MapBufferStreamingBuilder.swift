@@ -50,12 +50,12 @@ public final class MapBufferStreamingBuilder {
   ///   - compression: the codec for every item.
   ///   - compressionLevel: the codec's level; `nil` for the reference's default.
   ///   - formatVersion: 1 (checksums, the default) or 0.
-  ///   - bufferByteLimit: how many bytes of items may wait in memory (64 MiB by default).
+  ///   - bufferByteLimit: how many bytes of items may wait in memory (32 MiB by default).
   /// - Throws: ``MapBufferError`` for a format version other than 0 or 1, a level outside the
   ///   codec's range, or a scratch file that cannot be created in the target's directory.
   public convenience init(
     writingTo url: URL, compression: MapBuffer.Compression = .none, compressionLevel: Int? = nil,
-    formatVersion: UInt8 = 1, bufferByteLimit: Int = 64 << 20
+    formatVersion: UInt8 = 1, bufferByteLimit: Int = 32 << 20
   ) throws {
     try self.init(
       writingTo: url,
@@ -64,7 +64,7 @@ public final class MapBufferStreamingBuilder {
   }
 
   /// A builder of the map to be written to `url`, encoding items as `writer` does.
-  public init(writingTo url: URL, writer: MapBufferWriter, bufferByteLimit: Int = 64 << 20) throws {
+  public init(writingTo url: URL, writer: MapBufferWriter, bufferByteLimit: Int = 32 << 20) throws {
     guard writer.formatVersion <= 1 else { throw MapBufferError.invalidFormatVersion(writer.formatVersion) }
     self.level = try writer.compression.resolvedLevel(writer.compressionLevel)
     self.writer = writer
@@ -97,33 +97,49 @@ public final class MapBufferStreamingBuilder {
   }
 
   /// Compresses the waiting items on all cores and appends them, each after its length, to
-  /// the scratch file.
+  /// the scratch file. Uncompressed values are appended as they are, with their checksums.
   private func spillPending() throws {
     guard !pending.isEmpty else { return }
     let coding = writer.itemCoding
     let level = self.level
     let items = pending
-    var stored = [Data](repeating: Data(), count: items.count)
-    try stored.withUnsafeMutableBufferPointer { buffer in
-      let output = SendableBuffer(buffer)
-      try ParallelChunks.forEach(count: items.count, minimumChunk: 16, concurrency: writer.maximumConcurrency) { chunk in
-        for index in chunk {
-          let item = items[index]
-          output.base[index] = item.isStored
-            ? item.bytes
-            : try item.bytes.withUnsafeBytes { try coding.storedItem(for: $0, key: item.key, level: level) }
+    let needsEncoding = writer.compression != .none && items.contains { !$0.isStored }
+    var encoded: [Data] = []
+    if needsEncoding {
+      encoded = [Data](repeating: Data(), count: items.count)
+      try encoded.withUnsafeMutableBufferPointer { buffer in
+        let output = SendableBuffer(buffer)
+        try ParallelChunks.forEach(count: items.count, minimumChunk: 16, concurrency: writer.maximumConcurrency) { chunk in
+          for index in chunk where !items[index].isStored {
+            let item = items[index]
+            output.base[index] = try item.bytes.withUnsafeBytes { try coding.storedItem(for: $0, key: item.key, level: level) }
+          }
         }
       }
     }
-    var batch = Data(capacity: stored.reduce(0) { $0 + 8 + $1.count })
-    for (item, bytes) in zip(items, stored) {
-      entries.append(Entry(key: item.key, offset: UInt64(spill.count + batch.count)))
-      withUnsafeBytes(of: UInt64(bytes.count).littleEndian) { batch.append(contentsOf: $0) }
-      batch.append(bytes)
+    let trailer = coding.trailerByteCount
+    for (index, item) in items.enumerated() {
+      entries.append(Entry(key: item.key, offset: UInt64(spill.count)))
+      if needsEncoding && !item.isStored {
+        try appendToSpill(encoded[index], checksum: nil)
+        encoded[index] = Data()
+      } else if item.isStored {
+        try appendToSpill(item.bytes, checksum: nil)
+      } else {
+        // Codec none: the value is its payload; only the checksum is added.
+        try appendToSpill(item.bytes, checksum: trailer > 0 ? CRC32C.checksum(of: item.bytes) : nil)
+      }
     }
-    try batch.withUnsafeBytes { try spill.append($0) }
     pending.removeAll(keepingCapacity: true)
     pendingByteCount = 0
+  }
+
+  /// Appends one stored item to the scratch file: its length, its bytes, then `checksum`.
+  private func appendToSpill(_ bytes: Data, checksum: UInt32?) throws {
+    let length = UInt64(bytes.count + (checksum == nil ? 0 : 4))
+    try withUnsafeBytes(of: length.littleEndian) { try spill.append($0) }
+    try bytes.withUnsafeBytes { try spill.append($0) }
+    if let checksum { try withUnsafeBytes(of: checksum.littleEndian) { try spill.append($0) } }
   }
 
   /// Writes the map to ``url`` atomically and ends the builder.
@@ -134,6 +150,7 @@ public final class MapBufferStreamingBuilder {
     precondition(!isFinished, "the builder has finished")
     isFinished = true
     try spillPending()
+    try spill.flush()
     let count = entries.count
     guard count <= Int(UInt32.max) else { throw MapBufferError.tooManyKeys(count) }
     entries.sort { $0.key < $1.key }
