@@ -22,6 +22,8 @@ public struct IntMap: Sendable {
   /// The bytes the map reads from.
   public let source: any MapBufferByteSource
   package let header: IntMapHeader
+  /// How lookups reach the bytes, chosen once when the map is opened.
+  package let residentAccess: ResidentAccess
 
   /// Opens the map held by `source`, reading and checking its 10-byte header only.
   ///
@@ -35,6 +37,7 @@ public struct IntMap: Sendable {
     try header.checkEntriesFit(sourceSize: source.count)
     self.source = source
     self.header = header
+    self.residentAccess = ResidentAccess(source)
   }
 
   /// Opens the map serialized in `bytes`, without copying them.
@@ -78,9 +81,24 @@ public struct IntMap: Sendable {
   /// The value for `key`, or `nil` if the map has no such key.
   public subscript(key: UInt64) -> UInt64? {
     get throws {
+      if let value = residentAccess.withResidentBytes({ residentValue(forKey: key, in: $0) }) { return value }
       guard let position = try position(of: key) else { return nil }
       return try entry(at: position).value
     }
+  }
+
+  /// The value of `key` searched for in `file`, all of the map's bytes, in place; or `nil`.
+  ///
+  /// The header checked at opening guarantees that every entry lies inside `file`.
+  @inline(__always)
+  private func residentValue(forKey key: UInt64, in file: UnsafeRawBufferPointer) -> UInt64? {
+    let count = header.keyCount
+    let start = IntMapHeader.byteCount
+    assert(file.count >= start + 16 * count, "the entries must lie inside the source")
+    guard let position = Eytzinger.position(of: key, count: count, label: {
+      file.loadLittleEndianUInt64(at: start &+ 16 &* $0)
+    }) else { return nil }
+    return file.loadLittleEndianUInt64(at: start &+ 16 &* position &+ 8)
   }
 
   /// Whether the map has a value for `key`.
