@@ -45,31 +45,65 @@ extension MapBuffer {
     return result
   }
 
+  /// The key at index `position` and where its item is stored.
+  package func entryLocation(at position: Int) throws -> (key: UInt64, location: ItemLocation) {
+    let count = header.keyCount
+    let dataStart = header.dataStart
+    if let entry = try residentAccess.withResidentBytes({ file in
+      // Index position p is node p + 1, at byte 16 * (p + 1) of the map.
+      let node = position &+ 1
+      let key = file.loadLittleEndianUInt64(at: 16 &* node)
+      let start = file.loadLittleEndianUInt64(at: 16 &* node &+ 8)
+      let end = node < count ? file.loadLittleEndianUInt64(at: 16 &* node &+ 24) : UInt64(file.count)
+      let location = try ItemLocation(
+        checkingKey: key, position: position, start: start, end: end, dataStart: dataStart, sourceSize: file.count)
+      return (key, location)
+    }) {
+      return entry
+    }
+    let key = try label(at: position)
+    return (key, try location(at: position, key: key))
+  }
+
+  /// The key at index `position` and its value.
+  package func entry(at position: Int) throws -> (key: UInt64, value: Data) {
+    let (key, location) = try entryLocation(at: position)
+    return (key, try value(at: location, key: key))
+  }
+
   /// A cursor over a map's entries in ascending key order.
   ///
   /// Each call to ``next()`` reads one index entry and decodes one item, so iterating a
   /// large map holds one value at a time. A corrupt item throws from `next()` with its key.
   public struct Entries: Sendable {
-    private let map: MapBuffer
+    /// The map, boxed: a cursor is copied at each step of a loop, and copying one reference
+    /// costs one retain where copying a map costs several.
+    private final class Box: Sendable {
+      let map: MapBuffer
+      init(_ map: MapBuffer) { self.map = map }
+    }
+
+    private let box: Box
     private var position: Int?
+    private var map: MapBuffer { box.map }
 
     init(map: MapBuffer) {
-      self.map = map
+      self.box = Box(map)
       self.position = Eytzinger.firstPosition(count: map.count)
     }
 
     /// The next key and value, or `nil` after the largest key.
     public mutating func next() throws -> (key: UInt64, value: Data)? {
-      guard let (key, location) = try nextLocation() else { return nil }
-      return (key, try map.value(at: location, key: key))
+      guard let current = position else { return nil }
+      position = Eytzinger.position(after: current, count: map.count)
+      return try map.entry(at: current)
     }
 
     /// The next key and where its item is stored, without decoding it.
     package mutating func nextLocation() throws -> (key: UInt64, location: ItemLocation)? {
       guard let current = position else { return nil }
       position = Eytzinger.position(after: current, count: map.count)
-      let key = try map.label(at: current)
-      return (key, try map.location(at: current, key: key))
+      return try map.entryLocation(at: current)
     }
   }
 }

@@ -6,6 +6,19 @@ package struct ItemLocation: Sendable, Equatable {
   package var position: Int
   /// The stored bytes: payload plus checksum trailer.
   package var range: Range<Int>
+
+  /// The location of the item at index `position` whose offsets read `start` and `end`, after
+  /// checking that they lie in order inside the data region of a source of `sourceSize` bytes.
+  ///
+  /// - Throws: ``MapBufferError/itemOutOfBounds(key:position:start:end:sourceSize:)`` naming `key`.
+  @inline(__always)
+  package init(checkingKey key: UInt64, position: Int, start: UInt64, end: UInt64, dataStart: Int, sourceSize: Int) throws {
+    guard start >= UInt64(dataStart), start <= end, end <= UInt64(sourceSize) else {
+      throw MapBufferError.itemOutOfBounds(key: key, position: position, start: start, end: end, sourceSize: sourceSize)
+    }
+    self.position = position
+    self.range = Int(start)..<Int(end)
+  }
 }
 
 extension MapBuffer {
@@ -112,17 +125,19 @@ extension MapBuffer {
 
   @inline(__always)
   package func checkedLocation(key: UInt64, position: Int, start: UInt64, end: UInt64) throws -> ItemLocation {
-    guard start >= UInt64(header.dataStart), start <= end, end <= UInt64(source.count) else {
-      throw MapBufferError.itemOutOfBounds(
-        key: key, position: position, start: start, end: end, sourceSize: source.count)
-    }
-    return ItemLocation(position: position, range: Int(start)..<Int(end))
+    try ItemLocation(
+      checkingKey: key, position: position, start: start, end: end, dataStart: header.dataStart, sourceSize: source.count)
   }
 
   /// The value of the item at `location`, whose key is `key`.
   package func value(at location: ItemLocation, key: UInt64) throws -> Data {
     let coding = itemCoding
-    if coding.compression == .none, !source.isMemoryResident {
+    if let value = try residentAccess.withResidentBytes({ file in
+      try coding.value(of: UnsafeRawBufferPointer(rebasing: file[location.range]), key: key, position: location.position)
+    }) {
+      return value
+    }
+    if coding.compression == .none {
       // Read the item straight into the value it becomes, then verify and trim the trailer.
       var stored = try source.copyBytes(in: location.range)
       if coding.hasChecksums {
