@@ -29,6 +29,16 @@ def read_bytes(path):
         return f.read()
 
 
+def source(task, path):
+    """The map's bytes: mapped once when the task says so (as the Swift side maps them), else read."""
+    if task.get("mmap"):
+        import mmap
+
+        with open(path, "rb") as f:
+            return mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+    return read_bytes(path)
+
+
 def median_ns(runs, operations, body, minimum_run_ns=20_000_000):
     """Median nanoseconds per operation; each run repeats `body` until it lasts `minimum_run_ns`."""
     start = time.perf_counter_ns()
@@ -57,7 +67,7 @@ def frombytes(name):
 
 
 def task_lookup(task):
-    data = read_bytes(task["file"])
+    data = source(task, task["file"])
     keys = read_keys(task["keys"])
     check_crc = task.get("check_crc", True)
     fn = frombytes(task.get("decode"))
@@ -71,7 +81,7 @@ def task_lookup(task):
 
 
 def task_intmap_lookup(task):
-    data = read_bytes(task["file"])
+    data = source(task, task["file"])
     keys = read_keys(task["keys"])
 
     def body():

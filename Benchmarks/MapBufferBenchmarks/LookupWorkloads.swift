@@ -10,23 +10,25 @@ enum LookupWorkloads {
     let keys = dataset.lookupKeys
     let keyFile = try context.workspace.writeKeys(keys, name: "lookup-\(n).u64")
     for codec in codecs {
-      let data = try MapBufferWriter(compression: codec).encode(dataset.pairs)
       let file = context.workspace.url("map-\(n)-\(codec.name).mb")
-      try data.write(to: file)
+      try MapBufferWriter(compression: codec).encode(dataset.pairs).write(to: file)
+      // The file mapped once, as the reference's side maps it once; each run opens the map.
+      let source = try MappedFileByteSource(contentsOf: file)
       for verifies in [true, false] {
         let crc = verifies ? "crc" : "nocrc"
         let id = "lookup/\(codec.name)/\(crc)/\(n)"
         let ours = try Timing.median(runs: context.runs, operations: keys.count) {
-          var map = try MapBuffer(data)
+          var map = try MapBuffer(source: source)
           map.verifiesChecksums = verifies
           var total = 0
           for key in keys { total &+= try map[key]!.count }
           sink(UInt64(total))
         }
         context.report.add(Row(
-          id: id, group: "Open and look up 10% of the keys, random order (the reference's benchmark)",
+          id: id, group: "Open and look up 10% of the keys, random order (the reference's benchmark; mapped files)",
           workload: "\(codec.name), checksums \(verifies ? "on" : "off")", keys: n, ours: ours, unit: "key"))
-        context.reference?.plan(id, kind: "lookup", ["file": file.path, "keys": keyFile.path, "check_crc": verifies])
+        context.reference?.plan(
+          id, kind: "lookup", ["file": file.path, "keys": keyFile.path, "check_crc": verifies, "mmap": true])
       }
     }
   }
@@ -35,9 +37,11 @@ enum LookupWorkloads {
   static func runPeers(_ dataset: Dataset, includeDictionary: Bool, context: BenchmarkContext) throws {
     let n = dataset.keyCount
     let keys = dataset.lookupKeys
-    let data = try MapBufferWriter().encode(dataset.pairs)
-    let map = try MapBuffer(data)
-    let group = "Single lookups against batch lookups, the C floor and a Swift Dictionary (none, checksums on)"
+    let file = context.workspace.url("peers-\(n).mb")
+    try MapBufferWriter().encode(dataset.pairs).write(to: file)
+    let source = try MappedFileByteSource(contentsOf: file)
+    let map = try MapBuffer(source: source)
+    let group = "Single lookups against batch lookups, the C floor and a Swift Dictionary (none, checksums on, mapped file)"
     let single = try Timing.median(runs: context.runs, operations: keys.count) {
       var total = 0
       for key in keys { total &+= try map[key]!.count }
@@ -60,14 +64,14 @@ enum LookupWorkloads {
     }
     for prefetch in [false, true] {
       for chained in [false, true] {
-        let floor = data.withUnsafeBytes { raw in
-          keys.withUnsafeBufferPointer { keyBuffer in
-            Timing.median(runs: context.runs, operations: keys.count) {
-              let base = raw.baseAddress!.assumingMemoryBound(to: UInt8.self)
-              sink(chained
-                ? mb_floor_lookup_crc_chained(base, raw.count, keyBuffer.baseAddress!, keyBuffer.count, prefetch ? 1 : 0, zero)
-                : mb_floor_lookup_crc(base, raw.count, keyBuffer.baseAddress!, keyBuffer.count, prefetch ? 1 : 0))
-            }
+        // The same mapped bytes our reader searches.
+        let raw = source.mappedBytes
+        let floor = keys.withUnsafeBufferPointer { keyBuffer in
+          Timing.median(runs: context.runs, operations: keys.count) {
+            let base = raw.baseAddress!.assumingMemoryBound(to: UInt8.self)
+            sink(chained
+              ? mb_floor_lookup_crc_chained(base, raw.count, keyBuffer.baseAddress!, keyBuffer.count, prefetch ? 1 : 0, zero)
+              : mb_floor_lookup_crc(base, raw.count, keyBuffer.baseAddress!, keyBuffer.count, prefetch ? 1 : 0))
           }
         }
         let mode = chained ? "latency (dependent keys)" : "throughput (independent keys)"
@@ -136,20 +140,20 @@ enum LookupWorkloads {
     var items: [UInt64: UInt64] = [:]
     items.reserveCapacity(n)
     for (key, value) in dataset.pairs { items[key] = UInt64(value.count) &* 0x9E37_79B9 }
-    let data = try IntMap.encode(items)
     let file = context.workspace.url("intmap-\(n).im")
-    try data.write(to: file)
+    try IntMap.encode(items).write(to: file)
+    let source = try MappedFileByteSource(contentsOf: file)
     let keys = dataset.lookupKeys
     let keyFile = try context.workspace.writeKeys(keys, name: "intmap-lookup-\(n).u64")
     let ours = try Timing.median(runs: context.runs, operations: keys.count) {
-      let map = try IntMap(data)
+      let map = try IntMap(source: source)
       var total: UInt64 = 0
       for key in keys { total &+= try map[key]! }
       sink(total)
     }
     context.report.add(Row(
       id: "intmap/\(n)", group: "IntMap", workload: "open + 10% lookups", keys: n, ours: ours, unit: "key"))
-    context.reference?.plan("intmap/\(n)", kind: "intmap_lookup", ["file": file.path, "keys": keyFile.path])
+    context.reference?.plan("intmap/\(n)", kind: "intmap_lookup", ["file": file.path, "keys": keyFile.path, "mmap": true])
   }
 }
 
