@@ -125,3 +125,21 @@ let package = Package(
   ],
   swiftLanguageModes: [.v6]
 )
+
+// Fuzz targets (libFuzzer), declared only for `Scripts/fuzz`, which sets MAPBUFFER_FUZZ=1 and
+// builds them with `-sanitize=fuzzer,address`; an ordinary build never sees them.
+if Context.environment["MAPBUFFER_FUZZ"] == "1" {
+  let fuzzTargets: [(name: String, dependencies: [Target.Dependency])] = [
+    ("FuzzMapBuffer", ["MapBuffer"]),
+    ("FuzzIntMap", ["MapBuffer"]),
+    ("FuzzSkeleton", ["SkeletonModel"]),
+    ("FuzzTyped", ["MapBuffer", "MapBufferCodable"]),
+  ]
+  for target in fuzzTargets {
+    package.targets.append(.executableTarget(
+      name: target.name, dependencies: target.dependencies, path: "Fuzz/\(target.name)",
+      // No top-level code: the entry point is the `@_cdecl("<module>_main")` function.
+      swiftSettings: [.unsafeFlags(["-parse-as-library"])]))
+    package.products.append(.executable(name: target.name, targets: [target.name]))
+  }
+}

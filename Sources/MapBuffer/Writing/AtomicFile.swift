@@ -13,6 +13,11 @@ import Darwin
 /// Readers see either the old file or the whole new one. On any failure the target is
 /// untouched and the temporary file removed.
 package enum AtomicFile {
+  /// A fault for tests to inject into the writes of the current task: every write through an
+  /// ``Output`` puts the first half of its bytes on disk, then fails with this `errno`, as a
+  /// full disk does. `nil` (the default) injects nothing.
+  @TaskLocal package static var injectedWriteError: Int32?
+
   /// An open temporary file that `body` writes through.
   package struct Output {
     let descriptor: Int32
@@ -21,6 +26,10 @@ package enum AtomicFile {
 
     /// Writes all of `bytes` at the current position.
     package func write(_ bytes: UnsafeRawBufferPointer) throws {
+      if let code = AtomicFile.injectedWriteError, let base = bytes.baseAddress {
+        _ = systemWrite(descriptor, base, bytes.count / 2)
+        throw MapBufferError.io(operation: "write", path: path, errno: code)
+      }
       var done = 0
       while done < bytes.count {
         let result = systemWrite(descriptor, bytes.baseAddress! + done, bytes.count - done)
@@ -34,6 +43,10 @@ package enum AtomicFile {
 
     /// Writes all of `bytes` at byte `offset` of the file, leaving the current position alone.
     package func write(_ bytes: UnsafeRawBufferPointer, at offset: Int) throws {
+      if let code = AtomicFile.injectedWriteError, let base = bytes.baseAddress {
+        _ = pwrite(descriptor, base, bytes.count / 2, off_t(offset))
+        throw MapBufferError.io(operation: "write", path: path, errno: code)
+      }
       var done = 0
       while done < bytes.count {
         let result = pwrite(descriptor, bytes.baseAddress! + done, bytes.count - done, off_t(offset + done))

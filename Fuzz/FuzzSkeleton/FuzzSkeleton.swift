@@ -1,0 +1,48 @@
+// libFuzzer target: decoding a skeleton in the precomputed encoding (osteoid's default
+// attributes, none, and a custom list chosen by the input), then re-encoding what decoded.
+// Any trap is a finding; thrown errors are not.
+import Foundation
+import SkeletonModel
+
+/// The entry point libFuzzer calls with each input.
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+  let bytes = Data(bytes: data, count: size)
+  if let skeleton = try? Skeleton(precomputed: bytes) {
+    // What decodes must encode again, to the same bytes up to the attributes' end.
+    if let again = try? skeleton.precomputed() {
+      precondition(again.count <= bytes.count && bytes.prefix(again.count) == again, "round trip changed the bytes")
+    } else {
+      preconditionFailure("a decoded skeleton failed to encode")
+    }
+    _ = skeleton.cableLength
+  }
+  _ = try? Skeleton(precomputed: bytes, attributes: [])
+  // A list of attributes named by the input's last byte: component counts 0, 1, 3 and huge.
+  if let selector = bytes.last {
+    let counts = [0, 1, 3, Int(selector) << 24, Int.max / 2]
+    let descriptors = [
+      AttributeDescriptor(name: "radius", dataType: .float32, componentCount: counts[Int(selector) % counts.count]),
+      AttributeDescriptor(name: "vertex_types", dataType: .uint8, componentCount: 1),
+    ]
+    _ = try? Skeleton(precomputed: bytes, attributes: descriptors)
+  }
+  return 0
+}
+
+/// libFuzzer's driver: parses the command line, then calls `callback` with each input.
+@_silgen_name("LLVMFuzzerRunDriver")
+func LLVMFuzzerRunDriver(
+  _ argc: UnsafeMutablePointer<CInt>,
+  _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
+  _ callback: @convention(c) (UnsafePointer<UInt8>, Int) -> CInt
+) -> CInt
+
+/// The program's entry point. SwiftPM links an executable's `main` to `<module>_main`, so
+/// libFuzzer's own `main` is never linked in; this hands the command line to its driver.
+@_cdecl("FuzzSkeleton_main")
+func fuzzerMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
+  var argc = argc
+  var argv = argv
+  return LLVMFuzzerRunDriver(&argc, &argv, fuzz)
+}

@@ -1,0 +1,89 @@
+// libFuzzer target: typed decoding. An input that starts with the MapBuffer magic is opened as
+// a map and every item decoded as a String (strict UTF-8) and as a JSON value; any other input
+// is decoded as one item both ways, directly and through a one-item map of each codec.
+// Any trap is a finding; thrown errors are not.
+import Foundation
+import MapBuffer
+import MapBufferCodable
+
+/// A JSON value of the shape the typed examples store: optional fields, nesting and arrays.
+struct Record: JSONMapBufferValue, Equatable {
+  /// A pre-synaptic id.
+  var pre: UInt64?
+  /// A post-synaptic id.
+  var post: UInt64?
+  /// A free-form label.
+  var name: String?
+  /// Some coordinates.
+  var points: [[Double]]?
+  /// Nested records.
+  var children: [Record]?
+}
+
+/// Decodes every item of `map` both ways, by key, by cursor and all at once.
+func exercise(_ opened: MapBuffer) {
+  var map = opened
+  map.maximumDecodedItemSize = 1 << 20
+  let strings = TypedMapBuffer<String>(map)
+  let records = TypedMapBuffer<Record>(map)
+  let keys = ((try? map.keys) ?? []).prefix(32)
+  for key in keys {
+    _ = try? strings[key]
+    _ = try? records[key]
+  }
+  var stringEntries = strings.entries()
+  do { while try stringEntries.next() != nil {} } catch {}
+  var recordEntries = records.entries()
+  do { while try recordEntries.next() != nil {} } catch {}
+  _ = try? strings.dictionary()
+  _ = try? records.dictionary()
+}
+
+/// The entry point libFuzzer calls with each input.
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+  let bytes = Data(bytes: data, count: size)
+  if bytes.starts(with: Array("mapbufr".utf8)) {
+    if let map = try? MapBuffer(bytes) { exercise(map) }
+    return 0
+  }
+  if let string = try? String(mapBufferBytes: bytes) {
+    // Strict UTF-8: what decodes encodes back to the same bytes.
+    precondition(string.mapBufferBytes() == bytes, "a string did not round-trip")
+  }
+  if let record = try? Record(mapBufferBytes: bytes) {
+    // What decodes must encode, and decode again to an equal value.
+    let again = try? record.mapBufferBytes()
+    precondition(again != nil, "a decoded record failed to encode")
+    if let again, let reparsed = try? Record(mapBufferBytes: again) {
+      precondition(reparsed == record || record.points?.joined().contains(where: \.isNaN) == true, "a record did not round-trip")
+    }
+  }
+  // The same bytes as the one item of a map, through a codec chosen by the input's length
+  // (at its fastest level: the encoder is not what is under test).
+  let codec = MapBuffer.Compression.allCases[size % MapBuffer.Compression.allCases.count]
+  let writer = MapBufferWriter(compression: codec, compressionLevel: codec.levels.lowerBound, formatVersion: UInt8(size & 1))
+  if let encoded = try? writer.encode([7: bytes]),
+     let map = try? MapBuffer(encoded) {
+    exercise(map)
+    precondition((try? map[7]) == bytes, "a one-item map did not return its item")
+  }
+  return 0
+}
+
+/// libFuzzer's driver: parses the command line, then calls `callback` with each input.
+@_silgen_name("LLVMFuzzerRunDriver")
+func LLVMFuzzerRunDriver(
+  _ argc: UnsafeMutablePointer<CInt>,
+  _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
+  _ callback: @convention(c) (UnsafePointer<UInt8>, Int) -> CInt
+) -> CInt
+
+/// The program's entry point. SwiftPM links an executable's `main` to `<module>_main`, so
+/// libFuzzer's own `main` is never linked in; this hands the command line to its driver.
+@_cdecl("FuzzTyped_main")
+func fuzzerMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
+  var argc = argc
+  var argv = argv
+  return LLVMFuzzerRunDriver(&argc, &argv, fuzz)
+}
