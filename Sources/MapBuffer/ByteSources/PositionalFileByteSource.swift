@@ -55,17 +55,8 @@ public final class PositionalFileByteSource: MapBufferByteSource {
   }
 
   private func read(_ range: Range<Int>, into buffer: UnsafeMutableRawBufferPointer) throws {
-    var done = 0
-    while done < range.count {
-      let result = pread(descriptor, buffer.baseAddress! + done, range.count - done, off_t(range.lowerBound + done))
-      if result < 0 {
-        if errno == EINTR { continue }
-        throw MapBufferError.io(operation: "pread", path: path, errno: errno)
-      }
-      if result == 0 {
-        throw MapBufferError.sourceTruncated(offset: range.lowerBound, expected: range.count, read: done)
-      }
-      done += result
-    }
+    try PositionalIO.read(
+      into: UnsafeMutableRawBufferPointer(rebasing: buffer[0..<range.count]), from: descriptor,
+      at: range.lowerBound, path: path)
   }
 }

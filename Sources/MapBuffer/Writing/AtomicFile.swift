@@ -47,15 +47,7 @@ package enum AtomicFile {
         _ = pwrite(descriptor, base, bytes.count / 2, off_t(offset))
         throw MapBufferError.io(operation: "write", path: path, errno: code)
       }
-      var done = 0
-      while done < bytes.count {
-        let result = pwrite(descriptor, bytes.baseAddress! + done, bytes.count - done, off_t(offset + done))
-        if result < 0 {
-          if errno == EINTR { continue }
-          throw MapBufferError.io(operation: "write", path: path, errno: errno)
-        }
-        done += result
-      }
+      try PositionalIO.write(bytes, to: descriptor, at: offset, path: path)
     }
 
     /// Writes all of `bytes` at the current position.

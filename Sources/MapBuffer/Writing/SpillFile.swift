@@ -58,32 +58,15 @@ package final class SpillFile {
   }
 
   private func writeOut(_ bytes: UnsafeRawBufferPointer, at offset: Int) throws {
-    var done = 0
-    while done < bytes.count {
-      let result = pwrite(descriptor, bytes.baseAddress! + done, bytes.count - done, off_t(offset + done))
-      if result < 0 {
-        if errno == EINTR { continue }
-        throw MapBufferError.io(operation: "write", path: path, errno: errno)
-      }
-      done += result
-    }
+    try PositionalIO.write(bytes, to: descriptor, at: offset, path: path)
   }
 
   /// Reads the bytes at `range` into `buffer`, which must be at least `range.count` long.
   /// Call ``flush()`` first.
   package func read(_ range: Range<Int>, into buffer: UnsafeMutableRawBufferPointer) throws {
     precondition(range.lowerBound >= 0 && range.upperBound <= count - buffered && buffer.count >= range.count)
-    var done = 0
-    while done < range.count {
-      let result = pread(descriptor, buffer.baseAddress! + done, range.count - done, off_t(range.lowerBound + done))
-      if result < 0 {
-        if errno == EINTR { continue }
-        throw MapBufferError.io(operation: "read", path: path, errno: errno)
-      }
-      guard result > 0 else {
-        throw MapBufferError.sourceTruncated(offset: range.lowerBound + done, expected: range.count - done, read: 0)
-      }
-      done += result
-    }
+    try PositionalIO.read(
+      into: UnsafeMutableRawBufferPointer(rebasing: buffer[0..<range.count]), from: descriptor,
+      at: range.lowerBound, path: path)
   }
 }
