@@ -135,9 +135,11 @@ if Context.environment["MAPBUFFER_FUZZ"] == "1" {
     ("FuzzSkeleton", ["SkeletonModel"]),
     ("FuzzTyped", ["MapBuffer", "MapBufferCodable"]),
   ]
+  // What the targets share: the hand-off to libFuzzer's driver, a non-resident byte source.
+  package.targets.append(.target(name: "FuzzSupport", dependencies: ["MapBuffer"], path: "Fuzz/FuzzSupport"))
   for target in fuzzTargets {
     package.targets.append(.executableTarget(
-      name: target.name, dependencies: target.dependencies, path: "Fuzz/\(target.name)",
+      name: target.name, dependencies: target.dependencies + ["FuzzSupport"], path: "Fuzz/\(target.name)",
       // No top-level code: the entry point is the `@_cdecl("<module>_main")` function.
       swiftSettings: [.unsafeFlags(["-parse-as-library"])]))
     package.products.append(.executable(name: target.name, targets: [target.name]))

@@ -1,33 +1,8 @@
 // libFuzzer target: opening, validation, lookups and iteration of an IntMap, in memory and
 // through a source that is not memory-resident. Any trap is a finding; thrown errors are not.
 import Foundation
+import FuzzSupport
 import MapBuffer
-
-/// The fuzz input served as a source that is not memory-resident, one copied range at a time.
-final class CopyingByteSource: MapBufferByteSource {
-  /// The bytes served.
-  let data: Data
-  /// The bytes' length.
-  var count: Int { data.count }
-  /// Always `false`: readers must ask for each range.
-  var isMemoryResident: Bool { false }
-
-  /// A source serving `data`.
-  init(_ data: Data) { self.data = data }
-
-  /// Copies `range` into a temporary buffer and calls `body` with it.
-  func withUnsafeBytes<Result>(
-    in range: Range<Int>, _ body: (UnsafeRawBufferPointer) throws -> Result
-  ) throws -> Result {
-    guard range.lowerBound >= 0, range.upperBound <= data.count else {
-      throw MapBufferError.rangeOutOfBounds(lowerBound: range.lowerBound, upperBound: range.upperBound, sourceSize: data.count)
-    }
-    return try withUnsafeTemporaryAllocation(byteCount: range.count, alignment: 16) { buffer in
-      data.withUnsafeBytes { buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[range])) }
-      return try body(UnsafeRawBufferPointer(buffer))
-    }
-  }
-}
 
 /// Runs every read an IntMap offers; only a trap can fail.
 func exercise(_ map: IntMap, extraKeys: [UInt64]) {
@@ -56,19 +31,8 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
   return 0
 }
 
-/// libFuzzer's driver: parses the command line, then calls `callback` with each input.
-@_silgen_name("LLVMFuzzerRunDriver")
-func LLVMFuzzerRunDriver(
-  _ argc: UnsafeMutablePointer<CInt>,
-  _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
-  _ callback: @convention(c) (UnsafePointer<UInt8>, Int) -> CInt
-) -> CInt
-
-/// The program's entry point. SwiftPM links an executable's `main` to `<module>_main`, so
-/// libFuzzer's own `main` is never linked in; this hands the command line to its driver.
+/// The program's entry point: libFuzzer's driver, calling ``fuzz(_:_:)`` with each input.
 @_cdecl("FuzzIntMap_main")
 func fuzzerMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
-  var argc = argc
-  var argv = argv
-  return LLVMFuzzerRunDriver(&argc, &argv, fuzz)
+  runFuzzer(argc, argv, fuzz)
 }

@@ -3,6 +3,7 @@
 // is decoded as one item both ways, directly and through a one-item map of each codec.
 // Any trap is a finding; thrown errors are not.
 import Foundation
+import FuzzSupport
 import MapBuffer
 import MapBufferCodable
 
@@ -71,19 +72,8 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
   return 0
 }
 
-/// libFuzzer's driver: parses the command line, then calls `callback` with each input.
-@_silgen_name("LLVMFuzzerRunDriver")
-func LLVMFuzzerRunDriver(
-  _ argc: UnsafeMutablePointer<CInt>,
-  _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
-  _ callback: @convention(c) (UnsafePointer<UInt8>, Int) -> CInt
-) -> CInt
-
-/// The program's entry point. SwiftPM links an executable's `main` to `<module>_main`, so
-/// libFuzzer's own `main` is never linked in; this hands the command line to its driver.
+/// The program's entry point: libFuzzer's driver, calling ``fuzz(_:_:)`` with each input.
 @_cdecl("FuzzTyped_main")
 func fuzzerMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
-  var argc = argc
-  var argv = argv
-  return LLVMFuzzerRunDriver(&argc, &argv, fuzz)
+  runFuzzer(argc, argv, fuzz)
 }
