@@ -43,19 +43,26 @@ package enum Eytzinger {
     return node == 0 ? nil : node - 1
   }
 
+  /// Calls `body` with every index position and the rank (0-based, ascending) of the label it
+  /// holds, in rank order: the in-order walk of the tree, without recursion.
+  @inline(__always)
+  package static func forEachInOrder(count: Int, _ body: (_ position: Int, _ rank: Int) throws -> Void) rethrows {
+    var rank = 0
+    var position = firstPosition(count: count)
+    while let current = position {
+      try body(current, rank)
+      rank += 1
+      position = self.position(after: current, count: count)
+    }
+    precondition(rank == count, "in-order walk visited \(rank) of \(count) nodes")
+  }
+
   /// For each index position, the rank (0-based, ascending) of the label it holds.
   ///
   /// `ranks[p] == r` means position `p` holds the `r`-th smallest label.
   package static func ranks(count: Int) -> [Int] {
     [Int](unsafeUninitializedCapacity: count) { buffer, initialized in
-      var rank = 0
-      var position = firstPosition(count: count)
-      while let current = position {
-        buffer[current] = rank
-        rank += 1
-        position = self.position(after: current, count: count)
-      }
-      precondition(rank == count, "in-order walk visited \(rank) of \(count) nodes")
+      forEachInOrder(count: count) { position, rank in buffer[position] = rank }
       initialized = count
     }
   }

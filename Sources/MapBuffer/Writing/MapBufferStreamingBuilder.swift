@@ -158,14 +158,9 @@ public final class MapBufferStreamingBuilder {
       throw MapBufferError.duplicateKey(entries[rank].key)
     }
     // The rank (sorted position) of the key each index position holds.
+    // UInt32, not Eytzinger.ranks's Int: 4 bytes a key, within the builder's memory bound.
     var ranks = [UInt32](repeating: 0, count: count)
-    var rank: UInt32 = 0
-    var position = Eytzinger.firstPosition(count: count)
-    while let current = position {
-      ranks[current] = rank
-      rank += 1
-      position = Eytzinger.position(after: current, count: count)
-    }
+    Eytzinger.forEachInOrder(count: count) { position, rank in ranks[position] = UInt32(rank) }
     let header = MapBufferHeader(formatVersion: writer.formatVersion, compression: writer.compression, keyCount: count)
     try AtomicFile.write(to: url) { output in
       // The items, in index order, after the index; each entry learns where its item landed.

@@ -90,13 +90,7 @@ public struct MapBufferWriter: Sendable {
     // input order, so that the values (allocated in that order, as a rule) are read sequentially
     // and only the writes into the output jump around.
     let positions = [Int](unsafeUninitializedCapacity: count) { buffer, initialized in
-      var rank = 0
-      var position = Eytzinger.firstPosition(count: count)
-      while let current = position {
-        buffer[order[rank]] = current
-        rank += 1
-        position = Eytzinger.position(after: current, count: count)
-      }
+      Eytzinger.forEachInOrder(count: count) { position, rank in buffer[order[rank]] = position }
       initialized = count
     }
 
