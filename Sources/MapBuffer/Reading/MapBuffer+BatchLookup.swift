@@ -20,70 +20,67 @@ extension MapBuffer {
   /// - Throws: the first error a lookup meets, as ``subscript(_:)`` throws it, naming its key.
   public func values(forKeys keys: some Sequence<UInt64>) throws -> [Data?] {
     let keys = Array(keys)
+    guard header.keyCount > 0 else { return [Data?](repeating: nil, count: keys.count) }
+    if let values = try residentAccess.withResidentBytes({ file in
+      try keys.withUnsafeBufferPointer { try residentValues(forKeys: $0, in: file) }
+    }) {
+      return values
+    }
+    return try keys.map { try self[$0] }
+  }
+
+  /// The batch lookup over `file`, all of the map's bytes in memory; tree node `k` (1-based)
+  /// sits at byte `16 * k`, and its four grandchildren fill the 64-byte line at byte `64 * k`.
+  private func residentValues(forKeys keys: UnsafeBufferPointer<UInt64>, in file: UnsafeRawBufferPointer) throws -> [Data?] {
+    let count = header.keyCount
+    let levels = Int.bitWidth - count.leadingZeroBitCount
+    let coding = itemCoding
+    let base = file.baseAddress.unsafelyUnwrapped
     var results: [Data?] = []
     results.reserveCapacity(keys.count)
-    let count = header.keyCount
-    guard count > 0 else { return [Data?](repeating: nil, count: keys.count) }
-    guard source.isMemoryResident else {
-      for key in keys { results.append(try self[key]) }
-      return results
-    }
-    let coding = itemCoding
-    let levels = Int.bitWidth - count.leadingZeroBitCount
-    let indexRange = header.indexRange
-    try source.withUnsafeBytes(in: 0..<source.count) { file in
-      let index = UnsafeRawBufferPointer(rebasing: file[indexRange])
-      let indexBase = index.baseAddress!
-      let fileBase = file.baseAddress!
-      try keys.withUnsafeBufferPointer { keys in
-        try withUnsafeTemporaryAllocation(of: Int.self, capacity: Self.batchLaneCount) { nodes in
-          var groupStart = 0
-          while groupStart < keys.count {
-            let lanes = min(Self.batchLaneCount, keys.count - groupStart)
-            for lane in 0..<lanes { nodes[lane] = 1 }
-            // Descend all searches one level at a time.
-            for _ in 0..<levels {
-              for lane in 0..<lanes {
-                let node = nodes[lane]
-                guard node <= count else { continue }
-                if 4 &* node <= count { mb_prefetch(indexBase + 16 &* (4 &* node &- 1)) }
-                let label = index.loadLittleEndianUInt64(at: 16 &* (node &- 1))
-                nodes[lane] = 2 &* node &+ (label < keys[groupStart &+ lane] ? 1 : 0)
-              }
-            }
-            // Resolve each search to a position (or -1), and prefetch its item.
-            for lane in 0..<lanes {
-              var node = nodes[lane]
-              node >>= (~node).trailingZeroBitCount &+ 1
-              let key = keys[groupStart &+ lane]
-              if node != 0, index.loadLittleEndianUInt64(at: 16 &* (node &- 1)) == key {
-                nodes[lane] = node &- 1
-                let start = Int(truncatingIfNeeded: index.loadLittleEndianUInt64(at: 16 &* (node &- 1) &+ 8))
-                if start >= 0, start < file.count {
-                  mb_prefetch(fileBase + start)
-                  if start &+ 64 < file.count { mb_prefetch(fileBase + (start &+ 64)) }
-                }
-              } else {
-                nodes[lane] = -1
-              }
-            }
-            // Verify, decode and copy the items found.
-            for lane in 0..<lanes {
-              let position = nodes[lane]
-              guard position >= 0 else {
-                results.append(nil)
-                continue
-              }
-              let key = keys[groupStart &+ lane]
-              let start = index.loadLittleEndianUInt64(at: 16 &* position &+ 8)
-              let end = position &+ 1 < count ? index.loadLittleEndianUInt64(at: 16 &* position &+ 24) : UInt64(file.count)
-              let location = try checkedLocation(key: key, position: position, start: start, end: end)
-              let stored = UnsafeRawBufferPointer(rebasing: file[location.range])
-              results.append(try coding.value(of: stored, key: key, position: position))
-            }
-            groupStart += lanes
+    try withUnsafeTemporaryAllocation(of: Int.self, capacity: Self.batchLaneCount) { nodes in
+      var groupStart = 0
+      while groupStart < keys.count {
+        let lanes = min(Self.batchLaneCount, keys.count - groupStart)
+        for lane in 0..<lanes { nodes[lane] = 1 }
+        // Descend all searches one level at a time.
+        for _ in 0..<levels {
+          for lane in 0..<lanes {
+            let node = nodes[lane]
+            guard node <= count else { continue }
+            if 4 &* node <= count { mb_prefetch(base + 64 &* node) }
+            let label = file.loadLittleEndianUInt64(at: 16 &* node)
+            nodes[lane] = 2 &* node &+ (label < keys[groupStart &+ lane] ? 1 : 0)
           }
         }
+        // Resolve each search to its node (or 0 when absent), and prefetch its item.
+        for lane in 0..<lanes {
+          var node = nodes[lane]
+          node >>= (~node).trailingZeroBitCount &+ 1
+          if node != 0, file.loadLittleEndianUInt64(at: 16 &* node) == keys[groupStart &+ lane] {
+            let start = Int(truncatingIfNeeded: file.loadLittleEndianUInt64(at: 16 &* node &+ 8))
+            if start >= 0, start < file.count {
+              mb_prefetch(base + start)
+              if start &+ 64 < file.count { mb_prefetch(base + (start &+ 64)) }
+            }
+            nodes[lane] = node
+          } else {
+            nodes[lane] = 0
+          }
+        }
+        // Verify, decode and copy the items found.
+        for lane in 0..<lanes {
+          let node = nodes[lane]
+          guard node != 0 else {
+            results.append(nil)
+            continue
+          }
+          let key = keys[groupStart &+ lane]
+          let location = try residentLocation(ofNode: node, key: key, in: file)
+          let stored = UnsafeRawBufferPointer(rebasing: file[location.range])
+          results.append(try coding.value(of: stored, key: key, position: location.position))
+        }
+        groupStart += lanes
       }
     }
     return results

@@ -47,17 +47,10 @@ extension MapBuffer {
 
   /// The key at index `position` and where its item is stored.
   package func entryLocation(at position: Int) throws -> (key: UInt64, location: ItemLocation) {
-    let count = header.keyCount
-    let dataStart = header.dataStart
     if let entry = try residentAccess.withResidentBytes({ file in
       // Index position p is node p + 1, at byte 16 * (p + 1) of the map.
-      let node = position &+ 1
-      let key = file.loadLittleEndianUInt64(at: 16 &* node)
-      let start = file.loadLittleEndianUInt64(at: 16 &* node &+ 8)
-      let end = node < count ? file.loadLittleEndianUInt64(at: 16 &* node &+ 24) : UInt64(file.count)
-      let location = try ItemLocation(
-        checkingKey: key, position: position, start: start, end: end, dataStart: dataStart, sourceSize: file.count)
-      return (key, location)
+      let key = file.loadLittleEndianUInt64(at: 16 &* (position &+ 1))
+      return (key, try residentLocation(ofNode: position &+ 1, key: key, in: file))
     }) {
       return entry
     }

@@ -62,9 +62,18 @@ extension MapBuffer {
     }
     node >>= (~node).trailingZeroBitCount &+ 1
     guard node != 0, file.loadLittleEndianUInt64(at: 16 &* node) == key else { return nil }
+    return try residentLocation(ofNode: node, key: key, in: file)
+  }
+
+  /// Where the item of tree node `node` (1-based, index position `node - 1`), whose key is
+  /// `key`, is stored in `file`, all of the map's bytes: its offset and the next one (or the
+  /// end of the map), checked to lie in order inside the data region.
+  @inline(__always)
+  package func residentLocation(ofNode node: Int, key: UInt64, in file: UnsafeRawBufferPointer) throws -> ItemLocation {
     let start = file.loadLittleEndianUInt64(at: 16 &* node &+ 8)
-    let end = node < count ? file.loadLittleEndianUInt64(at: 16 &* node &+ 24) : UInt64(file.count)
-    return try checkedLocation(key: key, position: node &- 1, start: start, end: end)
+    let end = node < header.keyCount ? file.loadLittleEndianUInt64(at: 16 &* node &+ 24) : UInt64(file.count)
+    return try ItemLocation(
+      checkingKey: key, position: node &- 1, start: start, end: end, dataStart: header.dataStart, sourceSize: file.count)
   }
 
   /// The value of `key` read from `file`, all of the map's bytes, or `nil`.
