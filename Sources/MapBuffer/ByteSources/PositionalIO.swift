@@ -49,4 +49,17 @@ package enum PositionalIO {
       done += result
     }
   }
+
+  /// Creates and opens a new file named `prefix` plus six unique characters in `directory`
+  /// (`mkstemp`); returns its descriptor and path.
+  ///
+  /// - Throws: ``MapBufferError/io(operation:path:errno:)`` with `operation`, naming `directory`.
+  package static func createUniqueFile(in directory: String, prefix: String, operation: String) throws -> (descriptor: Int32, path: String) {
+    var template = Array("\(directory.isEmpty ? "." : directory)/\(prefix)XXXXXX".utf8CString)
+    let descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+    guard descriptor >= 0 else {
+      throw MapBufferError.io(operation: operation, path: directory, errno: errno)
+    }
+    return (descriptor, String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
+  }
 }

@@ -64,12 +64,8 @@ package enum AtomicFile {
     let target = url.standardizedFileURL.path
     let directory = (target as NSString).deletingLastPathComponent
     let name = (target as NSString).lastPathComponent
-    var template = Array("\(directory.isEmpty ? "." : directory)/.\(name).tmp-XXXXXX".utf8CString)
-    let descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-    guard descriptor >= 0 else {
-      throw MapBufferError.io(operation: "create a temporary file in", path: directory, errno: errno)
-    }
-    let temporary = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    let (descriptor, temporary) = try PositionalIO.createUniqueFile(
+      in: directory, prefix: ".\(name).tmp-", operation: "create a temporary file in")
     var isOpen = true
     do {
       var existing = stat()

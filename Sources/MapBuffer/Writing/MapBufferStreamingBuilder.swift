@@ -164,7 +164,7 @@ public final class MapBufferStreamingBuilder {
     let header = MapBufferHeader(formatVersion: writer.formatVersion, compression: writer.compression, keyCount: count)
     try AtomicFile.write(to: url) { output in
       // The items, in index order, after the index; each entry learns where its item landed.
-      var items = PositionalOutput(output, startingAt: header.dataStart)
+      var items = PositionalOutput(startingAt: header.dataStart) { try output.write($0, at: $1) }
       defer { items.deallocate() }
       var lengthBytes = UInt64(0)
       for position in 0..<count {
@@ -177,7 +177,7 @@ public final class MapBufferStreamingBuilder {
       }
       try items.flush()
       // Then the header and the index before them.
-      var index = PositionalOutput(output, startingAt: 0)
+      var index = PositionalOutput(startingAt: 0) { try output.write($0, at: $1) }
       defer { index.deallocate() }
       try index.write(header.bytes)
       for position in 0..<count {
@@ -187,68 +187,5 @@ public final class MapBufferStreamingBuilder {
       }
       try index.flush()
     }
-  }
-}
-
-/// Writes into a file at increasing offsets through a fixed buffer, so that many small writes
-/// cost few system calls.
-struct PositionalOutput {
-  private let output: AtomicFile.Output
-  private let buffer: UnsafeMutableRawBufferPointer
-  private var used = 0
-  /// Where the next byte written lands in the file.
-  private(set) var offset: Int
-  /// Where the buffer's first byte lands.
-  private var bufferOffset: Int
-
-  init(_ output: AtomicFile.Output, startingAt offset: Int, capacity: Int = 4 << 20) {
-    self.output = output
-    self.buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity, alignment: 64)
-    self.offset = offset
-    self.bufferOffset = offset
-  }
-
-  /// Appends `bytes`.
-  mutating func write(_ bytes: [UInt8]) throws {
-    try bytes.withUnsafeBytes { bytes in
-      try write(count: bytes.count) { $0.copyMemory(from: bytes) }
-    }
-  }
-
-  /// Appends `value` little-endian.
-  mutating func writeLittleEndian(_ value: UInt64) throws {
-    try write(count: 8) { $0.storeBytes(of: value.littleEndian, as: UInt64.self) }
-  }
-
-  /// Appends `count` bytes that `fill` writes into the buffer it is given.
-  mutating func write(count: Int, _ fill: (UnsafeMutableRawBufferPointer) throws -> Void) throws {
-    if used + count > buffer.count { try flush() }
-    if count > buffer.count {
-      // Larger than the buffer: a temporary buffer of its own.
-      let large = UnsafeMutableRawBufferPointer.allocate(byteCount: count, alignment: 64)
-      defer { large.deallocate() }
-      try fill(large)
-      try output.write(UnsafeRawBufferPointer(large), at: offset)
-      offset += count
-      bufferOffset = offset
-      return
-    }
-    try fill(UnsafeMutableRawBufferPointer(rebasing: buffer[used..<(used + count)]))
-    used += count
-    offset += count
-  }
-
-  /// Writes out what is buffered.
-  mutating func flush() throws {
-    if used > 0 {
-      try output.write(UnsafeRawBufferPointer(rebasing: buffer[0..<used]), at: bufferOffset)
-    }
-    used = 0
-    bufferOffset = offset
-  }
-
-  /// Frees the buffer.
-  func deallocate() {
-    buffer.deallocate()
   }
 }
