@@ -33,17 +33,20 @@ static inline void item_range(const uint8_t *map, size_t size, uint64_t count, i
   *end = (uint64_t)position + 1 < count ? load64(map + 16 + 16 * (position + 1) + 8) : size;
 }
 
+// One lookup: the search, then the CRC-32C of the item's payload (0 for an absent key).
+static inline uint32_t lookup_crc(const uint8_t *map, size_t size, uint32_t count, uint64_t key, int prefetch) {
+  int64_t position = search(map, count, key, prefetch);
+  if (position < 0) return 0;
+  uint64_t start, end;
+  item_range(map, size, count, position, &start, &end);
+  return mb_crc32c(0, map + start, end - start - 4);
+}
+
 uint64_t mb_floor_lookup_crc(const uint8_t *map, size_t size, const uint64_t *keys, size_t key_count, int prefetch) {
   uint32_t count;
   memcpy(&count, map + 12, 4);
   uint64_t sum = 0;
-  for (size_t i = 0; i < key_count; i++) {
-    int64_t position = search(map, count, keys[i], prefetch);
-    if (position < 0) continue;
-    uint64_t start, end;
-    item_range(map, size, count, position, &start, &end);
-    sum += mb_crc32c(0, map + start, end - start - 4);
-  }
+  for (size_t i = 0; i < key_count; i++) sum += lookup_crc(map, size, count, keys[i], prefetch);
   return sum;
 }
 
@@ -52,26 +55,6 @@ uint64_t mb_floor_lookup_crc_chained(const uint8_t *map, size_t size, const uint
   uint32_t count;
   memcpy(&count, map + 12, 4);
   uint64_t sum = 0;
-  for (size_t i = 0; i < key_count; i++) {
-    int64_t position = search(map, count, keys[i] ^ (sum & zero), prefetch);
-    if (position < 0) continue;
-    uint64_t start, end;
-    item_range(map, size, count, position, &start, &end);
-    sum += mb_crc32c(0, map + start, end - start - 4);
-  }
-  return sum;
-}
-
-uint64_t mb_floor_lookup_only(const uint8_t *map, size_t size, const uint64_t *keys, size_t key_count, int prefetch) {
-  uint32_t count;
-  memcpy(&count, map + 12, 4);
-  uint64_t sum = 0;
-  for (size_t i = 0; i < key_count; i++) {
-    int64_t position = search(map, count, keys[i], prefetch);
-    if (position < 0) continue;
-    uint64_t start, end;
-    item_range(map, size, count, position, &start, &end);
-    sum += end - start;
-  }
+  for (size_t i = 0; i < key_count; i++) sum += lookup_crc(map, size, count, keys[i] ^ (sum & zero), prefetch);
   return sum;
 }

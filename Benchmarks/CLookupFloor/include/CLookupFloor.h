@@ -23,9 +23,6 @@ uint64_t mb_floor_lookup_crc(const uint8_t *map, size_t size, const uint64_t *ke
 uint64_t mb_floor_lookup_crc_chained(const uint8_t *map, size_t size, const uint64_t *keys, size_t key_count,
                                      int prefetch, uint64_t zero);
 
-/// The same search without the CRC: the sum of the item sizes found.
-uint64_t mb_floor_lookup_only(const uint8_t *map, size_t size, const uint64_t *keys, size_t key_count, int prefetch);
-
 #ifdef __cplusplus
 }
 #endif
