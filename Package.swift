@@ -16,10 +16,13 @@ let package = Package(
     .library(name: "MapBuffer", targets: ["MapBuffer"]),
     .library(name: "MapBufferCodable", targets: ["MapBufferCodable"]),
     .library(name: "SkeletonModel", targets: ["SkeletonModel"]),
+    .library(name: "MapBufferHTTP", targets: ["MapBufferHTTP"]),
     .executable(name: "mapbuffer", targets: ["MapBufferTool"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    // Only MapBufferHTTP (and the tool, which reads URLs through it) depends on the HTTP client.
+    .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
   ],
   targets: [
     // C shim over the system compression libraries (one job: codecs).
@@ -50,11 +53,19 @@ let package = Package(
       name: "SkeletonModel",
       dependencies: ["MapBuffer", "MapBufferCodable"]
     ),
+    // Remote maps: the same reader over HTTP(S) range requests, with an on-disk index cache.
+    .target(
+      name: "MapBufferHTTP",
+      dependencies: [
+        "MapBuffer", "MapBufferCodable",
+        .product(name: "AsyncHTTPClient", package: "async-http-client"),
+      ]
+    ),
     // The `mapbuffer` command-line tool.
     .executableTarget(
       name: "MapBufferTool",
       dependencies: [
-        "MapBuffer", "MapBufferCodable", "SkeletonModel",
+        "MapBuffer", "MapBufferCodable", "SkeletonModel", "MapBufferHTTP",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -116,6 +127,11 @@ let package = Package(
     .testTarget(
       name: "SkeletonModelTests",
       dependencies: ["SkeletonModel", "MapBufferTestSupport"]
+    ),
+    // Remote reads against nginx on loopback, started by the tests themselves.
+    .testTarget(
+      name: "MapBufferHTTPTests",
+      dependencies: ["MapBufferHTTP", "MapBuffer", "MapBufferCodable", "SkeletonModel", "MapBufferTestSupport"]
     ),
     // Runs the built `mapbuffer` binary; depends on its target so that it is built first.
     .testTarget(

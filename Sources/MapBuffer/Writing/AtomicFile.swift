@@ -61,36 +61,75 @@ package enum AtomicFile {
   ///
   /// A new file gets mode 0644; a replaced file keeps its mode.
   package static func write<Result>(to url: URL, _ body: (Output) throws -> Result) throws -> Result {
-    let target = url.standardizedFileURL.path
-    let directory = (target as NSString).deletingLastPathComponent
-    let name = (target as NSString).lastPathComponent
-    let (descriptor, temporary) = try PositionalIO.createUniqueFile(
-      in: directory, prefix: ".\(name).tmp-", operation: "create a temporary file in")
-    var isOpen = true
+    let pending = try Pending(replacing: url)
     do {
-      var existing = stat()
-      let mode: mode_t = stat(target, &existing) == 0 ? existing.st_mode & 0o7777 : 0o644
-      guard fchmod(descriptor, mode) == 0 else {
-        throw MapBufferError.io(operation: "chmod", path: temporary, errno: errno)
-      }
-      let result = try body(Output(descriptor: descriptor, path: temporary))
-      guard fsync(descriptor) == 0 else { throw MapBufferError.io(operation: "fsync", path: temporary, errno: errno) }
-      isOpen = false
-      guard close(descriptor) == 0 else { throw MapBufferError.io(operation: "close", path: temporary, errno: errno) }
-      guard rename(temporary, target) == 0 else {
-        throw MapBufferError.io(operation: "rename to \(target)", path: temporary, errno: errno)
-      }
-      syncDirectory(directory)
+      let result = try body(pending.output)
+      try pending.commit()
       return result
     } catch {
-      if isOpen { close(descriptor) }
-      unlink(temporary)
+      pending.abort()
       throw error
     }
   }
 
+  /// ``write(to:_:)`` for a `body` that suspends, such as one filling the file from the network.
+  package static func write<Result>(to url: URL, _ body: (Output) async throws -> Result) async throws -> Result {
+    let pending = try Pending(replacing: url)
+    do {
+      let result = try await body(pending.output)
+      try pending.commit()
+      return result
+    } catch {
+      pending.abort()
+      throw error
+    }
+  }
+
+  /// A temporary file that becomes the target when committed, or disappears when aborted.
+  private final class Pending {
+    let output: Output
+    let target: String
+    let directory: String
+    private var isOpen = true
+
+    init(replacing url: URL) throws {
+      target = url.standardizedFileURL.path
+      directory = (target as NSString).deletingLastPathComponent
+      let name = (target as NSString).lastPathComponent
+      let (descriptor, temporary) = try PositionalIO.createUniqueFile(
+        in: directory, prefix: ".\(name).tmp-", operation: "create a temporary file in")
+      output = Output(descriptor: descriptor, path: temporary)
+      var existing = stat()
+      let mode: mode_t = stat(target, &existing) == 0 ? existing.st_mode & 0o7777 : 0o644
+      guard fchmod(descriptor, mode) == 0 else {
+        let code = errno
+        abort()
+        throw MapBufferError.io(operation: "chmod", path: temporary, errno: code)
+      }
+    }
+
+    /// Flushes the file to disk and renames it over the target.
+    func commit() throws {
+      let temporary = output.path
+      guard fsync(output.descriptor) == 0 else { throw MapBufferError.io(operation: "fsync", path: temporary, errno: errno) }
+      isOpen = false
+      guard close(output.descriptor) == 0 else { throw MapBufferError.io(operation: "close", path: temporary, errno: errno) }
+      guard rename(temporary, target) == 0 else {
+        throw MapBufferError.io(operation: "rename to \(target)", path: temporary, errno: errno)
+      }
+      AtomicFile.syncDirectory(directory)
+    }
+
+    /// Closes and removes the temporary file; the target stays as it was.
+    func abort() {
+      if isOpen { close(output.descriptor) }
+      isOpen = false
+      unlink(output.path)
+    }
+  }
+
   /// Flushes a directory entry change to disk; best effort.
-  private static func syncDirectory(_ directory: String) {
+  fileprivate static func syncDirectory(_ directory: String) {
     let descriptor = systemOpen(directory.isEmpty ? "." : directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
     guard descriptor >= 0 else { return }
     _ = fsync(descriptor)

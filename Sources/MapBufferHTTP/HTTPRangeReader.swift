@@ -1,0 +1,234 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+import Synchronization
+
+/// Reads byte ranges of one object with HTTP `GET` and `Range`, checking every answer.
+///
+/// Each answer must be `206 Partial Content` with a `Content-Range` for exactly the bytes asked
+/// for (or, when `allowsShorter`, for the start of them up to the object's end) and a body of that
+/// length. A reader that knows the object's identity sends `If-Match` with a strong ETag and
+/// compares the size and ETag of each answer, so that bytes of two versions never mix. Failures
+/// that another attempt may cure are retried as the ``RetryPolicy`` says.
+struct HTTPRangeReader: Sendable {
+  let client: HTTPClient
+  let url: URL
+  let configuration: RemoteMapBuffer.Configuration
+  let counters: RequestCounters
+
+  /// The URL for messages, without its query.
+  var displayURL: String { url.redactedForDisplay }
+
+  /// The bytes of one range and what identifies the object they came from.
+  struct Response: Sendable {
+    /// The body: the bytes of `range`.
+    var body: ByteBuffer
+    /// The bytes the body holds.
+    var range: Range<Int>
+    /// The object's size and ETag, as this answer gave them.
+    var identity: ObjectIdentity
+  }
+
+  /// Reads `range`. With `allowsShorter`, an object that ends inside the range gives its bytes up
+  /// to the end (the speculative first read of a map); otherwise the whole range must arrive.
+  func read(
+    _ range: Range<Int>, expecting identity: ObjectIdentity?, allowsShorter: Bool = false
+  ) async throws -> Response {
+    precondition(!range.isEmpty, "an HTTP range cannot be empty")
+    let policy = configuration.retryPolicy
+    var attempt = 0
+    while true {
+      attempt += 1
+      let outcome: AttemptOutcome
+      do {
+        outcome = try await attemptWithTimeout(range, expecting: identity, allowsShorter: allowsShorter)
+      } catch let error as RemoteMapBufferError {
+        throw error
+      } catch is CancellationError {
+        throw CancellationError()
+      } catch let error as HTTPClientError
+        where error == .deadlineExceeded || error == .readTimeout || error == .connectTimeout
+      {
+        outcome = .retryable(.timeout)
+      } catch {
+        outcome = .retryable(.connection(String(describing: error)))
+      }
+      switch outcome {
+      case .success(let response):
+        return response
+      case .retryable(let failure):
+        guard attempt < policy.maximumAttempts else { throw failure.error(url: displayURL, range: range, attempts: attempt) }
+        counters.retries.add(1, ordering: .relaxed)
+        try await Task.sleep(for: policy.delay(afterAttempt: attempt))
+      }
+    }
+  }
+
+  /// What one attempt came to: bytes, or a failure worth another attempt.
+  fileprivate enum AttemptOutcome: Sendable {
+    case success(Response)
+    case retryable(RetryableFailure)
+  }
+
+  /// A failure that another attempt may cure.
+  fileprivate enum RetryableFailure: Sendable {
+    case status(Int)
+    case timeout
+    case connection(String)
+
+    func error(url: String, range: Range<Int>, attempts: Int) -> RemoteMapBufferError {
+      switch self {
+      case .status(let status): .serverError(url: url, status: status, attempts: attempts)
+      case .timeout: .timedOut(url: url, range: range, attempts: attempts)
+      case .connection(let reason): .connectionFailed(url: url, attempts: attempts, reason: reason)
+      }
+    }
+  }
+
+  /// One attempt, abandoned (and its connection closed) when ``RemoteMapBuffer/Configuration/requestTimeout`` passes.
+  private func attemptWithTimeout(
+    _ range: Range<Int>, expecting identity: ObjectIdentity?, allowsShorter: Bool
+  ) async throws -> AttemptOutcome {
+    let timeout = configuration.requestTimeout
+    return try await withThrowingTaskGroup(of: AttemptOutcome?.self) { group in
+      group.addTask { try await attempt(range, expecting: identity, allowsShorter: allowsShorter) }
+      group.addTask {
+        try await Task.sleep(for: timeout)
+        return nil
+      }
+      defer { group.cancelAll() }
+      guard let first = try await group.next(), let outcome = first else { return .retryable(.timeout) }
+      return outcome
+    }
+  }
+
+  /// Sends one request and checks its answer.
+  private func attempt(
+    _ range: Range<Int>, expecting identity: ObjectIdentity?, allowsShorter: Bool
+  ) async throws -> AttemptOutcome {
+    var request = HTTPClientRequest(url: url.absoluteString)
+    request.method = .GET
+    request.headers.add(name: "Range", value: "bytes=\(range.lowerBound)-\(range.upperBound - 1)")
+    // The bytes as stored: a content encoding would change what the offsets mean.
+    request.headers.add(name: "Accept-Encoding", value: "identity")
+    if let identity, identity.hasStrongETag, let etag = identity.etag {
+      request.headers.add(name: "If-Match", value: etag)
+    }
+    for header in configuration.headers {
+      request.headers.add(name: header.name, value: header.value)
+    }
+    counters.requests.add(1, ordering: .relaxed)
+    counters.begin()
+    defer { counters.end() }
+    let timeout = TimeAmount.nanoseconds(Int64(clamping: configuration.requestTimeout.nanoseconds))
+    let response = try await client.execute(request, timeout: timeout)
+    let status = Int(response.status.code)
+    let contentRangeHeader = response.headers.first(name: "Content-Range")
+    switch status {
+    case 206:
+      break
+    case 200:
+      let length = response.headers.first(name: "Content-Length").flatMap { Int($0) }
+      if allowsShorter, range.lowerBound == 0, let length, length >= 0, length <= range.count {
+        // The whole object, no larger than what was asked for: as good as the range (an empty
+        // object is answered so even by servers that honour ranges).
+        return try await wholeObject(response, length: length, range: range)
+      }
+      throw RemoteMapBufferError.rangeIgnored(url: displayURL, status: status, contentLength: length)
+    case 404, 410:
+      throw RemoteMapBufferError.notFound(url: displayURL)
+    case 401, 403:
+      throw RemoteMapBufferError.accessDenied(url: displayURL, status: status)
+    case 412:
+      throw RemoteMapBufferError.objectChanged(url: displayURL, expected: identity ?? ObjectIdentity(size: 0, etag: nil), found: nil)
+    case 416:
+      let size = contentRangeHeader.flatMap(ContentRange.init)?.totalSize
+      if let identity, let size, size != identity.size {
+        throw RemoteMapBufferError.objectChanged(
+          url: displayURL, expected: identity, found: ObjectIdentity(size: size, etag: response.headers.first(name: "ETag")))
+      }
+      throw RemoteMapBufferError.rangeNotSatisfiable(url: displayURL, range: range, objectSize: size)
+    case 429, 500...599:
+      return .retryable(.status(status))
+    default:
+      throw RemoteMapBufferError.unexpectedStatus(url: displayURL, status: status)
+    }
+
+    guard let contentRange = contentRangeHeader.flatMap(ContentRange.init), let received = contentRange.range,
+      let totalSize = contentRange.totalSize
+    else {
+      throw RemoteMapBufferError.invalidContentRange(url: displayURL, requested: range, header: contentRangeHeader)
+    }
+    let found = ObjectIdentity(size: totalSize, etag: response.headers.first(name: "ETag"))
+    if let identity, identity.isContradicted(by: found) {
+      throw RemoteMapBufferError.objectChanged(url: displayURL, expected: identity, found: found)
+    }
+    let expectedEnd = allowsShorter ? min(range.upperBound, totalSize) : range.upperBound
+    guard received.lowerBound == range.lowerBound, received.upperBound == expectedEnd else {
+      if received.lowerBound == range.lowerBound, received.upperBound == totalSize, totalSize < range.upperBound {
+        // The object ends inside the range: its bytes are all there are.
+        throw RemoteMapBufferError.shortBody(url: displayURL, range: range, received: received.count)
+      }
+      throw RemoteMapBufferError.invalidContentRange(url: displayURL, requested: range, header: contentRangeHeader)
+    }
+    let body: ByteBuffer
+    do {
+      body = try await response.body.collect(upTo: received.count)
+    } catch is NIOTooManyBytesError {
+      throw RemoteMapBufferError.invalidContentRange(url: displayURL, requested: range, header: contentRangeHeader)
+    }
+    counters.bytesReceived.add(body.readableBytes, ordering: .relaxed)
+    guard body.readableBytes == received.count else {
+      throw RemoteMapBufferError.shortBody(url: displayURL, range: range, received: body.readableBytes)
+    }
+    return .success(Response(body: body, range: received, identity: found))
+  }
+}
+
+extension HTTPRangeReader {
+  /// A `200` answer holding the whole object of `length` bytes, read as the answer to `range`.
+  fileprivate func wholeObject(_ response: HTTPClientResponse, length: Int, range: Range<Int>) async throws -> AttemptOutcome {
+    let body = try await response.body.collect(upTo: length)
+    counters.bytesReceived.add(body.readableBytes, ordering: .relaxed)
+    guard body.readableBytes == length else {
+      throw RemoteMapBufferError.shortBody(url: displayURL, range: 0..<length, received: body.readableBytes)
+    }
+    return .success(Response(body: body, range: 0..<length, identity: ObjectIdentity(size: length, etag: response.headers.first(name: "ETag"))))
+  }
+}
+
+/// Counts of what a remote map asked of the network, shared by every copy of its reader.
+final class RequestCounters: Sendable {
+  let requests = Atomic<Int>(0)
+  let retries = Atomic<Int>(0)
+  let bytesReceived = Atomic<Int>(0)
+  let inFlight = Atomic<Int>(0)
+  let peakInFlight = Atomic<Int>(0)
+
+  /// Notes a request sent, and the most in flight at once.
+  func begin() {
+    let now = inFlight.add(1, ordering: .relaxed).newValue
+    var peak = peakInFlight.load(ordering: .relaxed)
+    while now > peak {
+      let (exchanged, original) = peakInFlight.compareExchange(expected: peak, desired: now, ordering: .relaxed)
+      if exchanged { break }
+      peak = original
+    }
+  }
+
+  /// Notes a request finished.
+  func end() {
+    inFlight.subtract(1, ordering: .relaxed)
+  }
+}
+
+extension Duration {
+  /// The duration in whole nanoseconds, saturating.
+  var nanoseconds: Int64 {
+    let (seconds, attoseconds) = components
+    let (whole, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
+    guard !overflow else { return seconds < 0 ? .min : .max }
+    return whole.addingReportingOverflow(attoseconds / 1_000_000_000).partialValue
+  }
+}

@@ -1,0 +1,34 @@
+import MapBuffer
+
+/// Groups item ranges into fewer, larger requests.
+enum RangeCoalescing {
+  /// Items fetched by one request.
+  struct Group: Sendable, Equatable {
+    /// The bytes the request asks for: from the first member's start to the last member's end.
+    var range: Range<Int>
+    /// The items inside `range`.
+    var members: [ItemLocation]
+  }
+
+  /// Sorts `locations` by offset and groups neighbours: an item joins the group before it when
+  /// the bytes between them are at most `gap` and the group would span at most `maximumLength`
+  /// (an item longer than that is a group by itself). Empty items are left out: they need no bytes.
+  static func groups(of locations: [ItemLocation], gap: Int, maximumLength: Int) -> [Group] {
+    let sorted = locations.filter { !$0.range.isEmpty }.sorted { $0.range.lowerBound < $1.range.lowerBound }
+    var groups: [Group] = []
+    for location in sorted {
+      if var last = groups.last,
+        location.range.lowerBound >= last.range.upperBound - 0,
+        location.range.lowerBound - last.range.upperBound <= gap,
+        location.range.upperBound - last.range.lowerBound <= maximumLength
+      {
+        last.range = last.range.lowerBound..<max(last.range.upperBound, location.range.upperBound)
+        last.members.append(location)
+        groups[groups.count - 1] = last
+      } else {
+        groups.append(Group(range: location.range, members: [location]))
+      }
+    }
+    return groups
+  }
+}

@@ -1,0 +1,132 @@
+import Foundation
+import MapBuffer
+
+/// Indexes of remote maps kept on disk between runs, so that opening a map again costs no request.
+///
+/// An entry holds a map's header and index with the object's size and ETag. It is used only
+/// while the object is the same: every item request made with it sends the ETag in `If-Match`
+/// and checks the size the server reports, and when the object has changed the entry is
+/// replaced by a fresh index and the read is made again, transparently.
+///
+/// Entries are files named by a hash of the object's ``RemoteMapBuffer/CacheIdentity``, written to
+/// a temporary file and renamed into place: several processes can share one folder, and a reader
+/// sees a whole entry or none. Each entry carries its own name and a CRC-32C, so a damaged or
+/// colliding file is a miss, never a wrong index.
+public struct RemoteIndexCache: Sendable {
+  /// The folder holding the entries; made when the first entry is written.
+  public let directory: URL
+
+  /// A cache in `directory`.
+  public init(directory: URL) {
+    self.directory = directory
+  }
+
+  /// One cached index.
+  struct Entry: Sendable, Equatable {
+    /// The object the index belongs to.
+    var identity: ObjectIdentity
+    /// The object's header and index.
+    var prefix: Data
+  }
+
+  /// The file holding the entry for `key`.
+  func fileURL(forKey key: String) -> URL {
+    // FNV-1a, 64 bits: a name, not a check (the entry stores its key).
+    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+    for byte in key.utf8 {
+      hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
+    }
+    let name = String(hash, radix: 16)
+    return directory.appendingPathComponent(String(repeating: "0", count: 16 - name.count) + name + ".mbindex")
+  }
+
+  /// The entry for `key`, or `nil` if there is none or it is damaged, foreign or larger than `limit`.
+  func entry(forKey key: String, maximumIndexByteCount limit: Int) -> Entry? {
+    let url = fileURL(forKey: key)
+    guard let attributes = try? FileManager.default.attributesOfItem(atPath: url.path),
+      let size = (attributes[.size] as? NSNumber)?.intValue,
+      size <= limit + key.utf8.count + 4096
+    else { return nil }
+    guard let data = try? Data(contentsOf: url) else { return nil }
+    return Self.decode(data, key: key)
+  }
+
+  /// Writes the entry for `key`, replacing any. Failing to write is not an error for the reader
+  /// (the next open fetches the index again), so this reports failure by returning `false`.
+  @discardableResult
+  func store(_ entry: Entry, forKey key: String) -> Bool {
+    do {
+      try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+      let data = Self.encode(entry, key: key)
+      try AtomicFile.write(to: fileURL(forKey: key)) { try $0.write(data) }
+      return true
+    } catch {
+      return false
+    }
+  }
+
+  /// Removes every entry.
+  public func removeAll() throws {
+    guard FileManager.default.fileExists(atPath: directory.path) else { return }
+    for name in try FileManager.default.contentsOfDirectory(atPath: directory.path) where name.hasSuffix(".mbindex") {
+      try FileManager.default.removeItem(at: directory.appendingPathComponent(name))
+    }
+  }
+
+  // MARK: Entry format
+
+  /// `MBIDXC01`, the key, the ETag, the size, the prefix, then a CRC-32C of all of it; lengths and
+  /// numbers little-endian.
+  private static let magic = Array("MBIDXC01".utf8)
+
+  static func encode(_ entry: Entry, key: String) -> Data {
+    var out = Data(magic)
+    func append<T: FixedWidthInteger>(_ value: T) { withUnsafeBytes(of: value.littleEndian) { out.append(contentsOf: $0) } }
+    let keyBytes = Data(key.utf8)
+    append(UInt32(keyBytes.count))
+    out.append(keyBytes)
+    if let etag = entry.identity.etag {
+      let etagBytes = Data(etag.utf8)
+      append(UInt8(1))
+      append(UInt32(etagBytes.count))
+      out.append(etagBytes)
+    } else {
+      append(UInt8(0))
+    }
+    append(UInt64(entry.identity.size))
+    append(UInt64(entry.prefix.count))
+    out.append(entry.prefix)
+    append(CRC32C.checksum(of: out))
+    return out
+  }
+
+  static func decode(_ data: Data, key: String) -> Entry? {
+    let bytes = [UInt8](data)
+    guard bytes.count >= magic.count + 4, bytes.starts(with: magic) else { return nil }
+    let body = bytes[..<(bytes.count - 4)]
+    let storedChecksum = bytes[(bytes.count - 4)...].reversed().reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
+    guard CRC32C.checksum(of: Array(body)) == storedChecksum else { return nil }
+    var cursor = magic.count
+    func take(_ count: Int) -> ArraySlice<UInt8>? {
+      guard count >= 0, count <= body.count - cursor else { return nil }
+      defer { cursor += count }
+      return body[cursor..<(cursor + count)]
+    }
+    func integer(_ width: Int) -> UInt64? {
+      take(width).map { $0.reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) } }
+    }
+    guard let keyCount = integer(4), let keyBytes = take(Int(keyCount)),
+      String(decoding: keyBytes, as: UTF8.self) == key, let hasETag = integer(1)
+    else { return nil }
+    var etag: String?
+    if hasETag == 1 {
+      guard let etagCount = integer(4), let etagBytes = take(Int(etagCount)) else { return nil }
+      etag = String(decoding: etagBytes, as: UTF8.self)
+    }
+    guard let size = integer(8), size <= UInt64(Int.max), let prefixCount = integer(8),
+      prefixCount <= UInt64(Int.max), let prefix = take(Int(prefixCount)), cursor == body.count,
+      prefix.count <= Int(size)
+    else { return nil }
+    return Entry(identity: ObjectIdentity(size: Int(size), etag: etag), prefix: Data(prefix))
+  }
+}

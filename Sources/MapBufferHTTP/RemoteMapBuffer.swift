@@ -1,0 +1,405 @@
+import AsyncHTTPClient
+import Foundation
+import MapBuffer
+import NIOCore
+import Synchronization
+
+/// A MapBuffer read over HTTP(S) range requests: the header and index once, then one request per item.
+///
+/// Opening fetches the header and index (one speculative request of
+/// ``Configuration/initialFetchByteCount`` bytes covers both for maps of up to 4,095 keys; a larger
+/// index costs one more), or takes them from a ``RemoteIndexCache`` without any request. A lookup
+/// then searches the index in memory with the same reader as a local file and fetches its one
+/// item with one range request, verified (CRC-32C) and decoded as a local item is; an item that
+/// lies inside bytes already fetched costs nothing.
+///
+/// ```swift
+/// let cells = try await RemoteMapBuffer(url: URL(string: "https://example.org/cells.mb")!)
+/// let value = try await cells[2848]                       // Data?, one request
+/// let some = try await cells.values(forKeys: [1, 2, 3])   // coalesced, concurrent requests
+/// let skeletons = RemoteTypedMapBuffer<Skeleton>(cells)
+/// let skeleton = try await skeletons[label]
+/// ```
+///
+/// Any server that honours `Range` works: S3, GCS and Azure (public or presigned URLs), nginx,
+/// Apache. Every answer is checked: its status, its `Content-Range`, its length, and the object's
+/// ETag and size, so that bytes of two versions of an object never mix (see ``RemoteMapBufferError``).
+///
+/// A `RemoteMapBuffer` is `Sendable`; any number of tasks can read through one at once.
+public final class RemoteMapBuffer: Sendable {
+  /// The object's URL.
+  public let url: URL
+  /// How this map reads.
+  public let configuration: Configuration
+  let reader: HTTPRangeReader
+  private let current: Mutex<Snapshot>
+
+  /// The index a map reads with and where it came from.
+  struct Snapshot: Sendable {
+    /// The core reader over the fetched prefix; its size is the whole object's.
+    var map: MapBuffer
+    /// The object's first bytes: its header, its index, and whatever else the first request brought.
+    var prefix: FetchedPrefix
+    /// The object the index belongs to.
+    var identity: ObjectIdentity
+    /// Whether the index came from the cache and no answer has confirmed it yet.
+    var isUnconfirmedCacheEntry: Bool
+  }
+
+  /// Opens the map at `url`: fetches its header and index, or takes them from the index cache.
+  ///
+  /// - Parameters:
+  ///   - url: an `http` or `https` URL, such as a presigned S3 or GCS URL.
+  ///   - configuration: request sizes, concurrency, time-outs, retries and the cache.
+  ///   - client: the HTTP client to send requests with; ``defaultHTTPClient`` unless given.
+  /// - Throws: ``RemoteMapBufferError`` when the object cannot be read, or the core library's
+  ///   ``MapBuffer/MapBufferError`` when its header or index is damaged.
+  public init(url: URL, configuration: Configuration = Configuration(), client: HTTPClient = RemoteMapBuffer.defaultHTTPClient) async throws {
+    guard let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https", url.host != nil else {
+      throw RemoteMapBufferError.unsupportedURL(url.redactedForDisplay)
+    }
+    self.url = url
+    self.configuration = configuration
+    self.reader = HTTPRangeReader(client: client, url: url, configuration: configuration, counters: RequestCounters())
+    let snapshot: Snapshot
+    if let cached = Self.cachedSnapshot(url: url, configuration: configuration) {
+      snapshot = cached
+    } else {
+      snapshot = try await Self.fetchSnapshot(reader: reader)
+    }
+    current = Mutex(snapshot)
+  }
+
+  // MARK: What the map is
+
+  /// The number of keys.
+  public var count: Int { snapshot.map.count }
+
+  /// Whether the map has no keys.
+  public var isEmpty: Bool { count == 0 }
+
+  /// The codec of every item.
+  public var compression: MapBuffer.Compression { snapshot.map.compression }
+
+  /// 0 (no checksums) or 1 (each item ends with its CRC-32C).
+  public var formatVersion: UInt8 { snapshot.map.formatVersion }
+
+  /// The object's size in bytes.
+  public var byteCount: Int { snapshot.identity.size }
+
+  /// The size of the index in bytes: 16 per key.
+  public var indexByteCount: Int { snapshot.map.indexByteCount }
+
+  /// The size of the data region (the stored items and their checksums) in bytes.
+  public var dataByteCount: Int { snapshot.map.dataByteCount }
+
+  /// The object's size and ETag, as read with the index.
+  public var identity: ObjectIdentity { snapshot.identity }
+
+  /// Every key in ascending order. Reads the index, which is in memory: no request.
+  public var keys: [UInt64] { get throws { try snapshot.map.keys } }
+
+  /// Whether the map has a value for `key`. Searches the index in memory: no request.
+  public func contains(_ key: UInt64) throws -> Bool { try snapshot.map.contains(key) }
+
+  /// What this map has asked of the network so far.
+  public var statistics: RemoteReadStatistics {
+    RemoteReadStatistics(
+      requests: reader.counters.requests.load(ordering: .relaxed),
+      retries: reader.counters.retries.load(ordering: .relaxed),
+      bytesReceived: reader.counters.bytesReceived.load(ordering: .relaxed),
+      peakConcurrentRequests: reader.counters.peakInFlight.load(ordering: .relaxed))
+  }
+
+  // MARK: Lookup
+
+  /// The value stored for `key`, or `nil` if the map has no such key (then no request is made).
+  ///
+  /// One range request for the item, unless the item lies in bytes already fetched.
+  ///
+  /// - Throws: ``RemoteMapBufferError`` if the request fails, or ``MapBuffer/MapBufferError``
+  ///   naming the key if the item is corrupt.
+  public subscript(key: UInt64) -> Data? {
+    get async throws {
+      try await withCurrentSnapshot { snapshot in
+        let map = snapshot.map
+        guard let location = try map.location(of: key) else { return nil }
+        let coding = map.itemCoding
+        return try await withStoredBytes(of: location, in: snapshot) { stored in
+          try coding.value(of: stored, key: key, position: location.position)
+        }
+      }
+    }
+  }
+
+  /// The bytes stored for `key` as they are (not decompressed, checksum neither verified nor
+  /// included), or `nil` if the map has no such key.
+  public func storedBytes(forKey key: UInt64) async throws -> Data? {
+    try await withCurrentSnapshot { snapshot in
+      let map = snapshot.map
+      guard let location = try map.location(of: key) else { return nil }
+      let trailer = map.itemCoding.trailerByteCount
+      guard location.range.count >= trailer else {
+        throw MapBufferError.missingChecksum(key: key, position: location.position, storedSize: location.range.count)
+      }
+      return try await withStoredBytes(of: location, in: snapshot) { Data($0.prefix($0.count - trailer)) }
+    }
+  }
+
+  /// The values of `keys`, in their order (`nil` for a key the map lacks).
+  ///
+  /// The items are fetched with as few requests as they allow: items closer together than
+  /// ``Configuration/coalescingGapByteCount`` share one request of at most
+  /// ``Configuration/maximumCoalescedByteCount`` bytes, and up to
+  /// ``Configuration/maximumConcurrentRequests`` requests run at once. A repeated key is fetched once.
+  public func values(forKeys keys: some Sequence<UInt64>) async throws -> [Data?] {
+    let keys = Array(keys)
+    return try await withCurrentSnapshot { snapshot in
+      let map = snapshot.map
+      var wanted: [ItemLocation] = []
+      var keyOfPosition: [Int: UInt64] = [:]
+      var positions: [Int?] = []
+      positions.reserveCapacity(keys.count)
+      for key in keys {
+        guard let location = try map.location(of: key) else {
+          positions.append(nil)
+          continue
+        }
+        positions.append(location.position)
+        if keyOfPosition.updateValue(key, forKey: location.position) == nil { wanted.append(location) }
+      }
+      let coding = map.itemCoding
+      let keyAt = keyOfPosition
+      let decoded = try await forEachStoredItem(wanted, in: snapshot) { location, stored in
+        try coding.value(of: stored, key: keyAt[location.position]!, position: location.position)
+      }
+      return positions.map { $0.flatMap { decoded[$0] } }
+    }
+  }
+
+  // MARK: Whole-map operations
+
+  /// Checks the map's structure (index only, no request) and, when `depth` is
+  /// ``MapBuffer/ValidationDepth/deep``, every item: fetched in coalesced, concurrent requests,
+  /// each checksum verified and each item decoded. Nothing is kept.
+  ///
+  /// - Parameter progress: called after each batch of items checked, with the count so far and the total.
+  public func validate(
+    _ depth: MapBuffer.ValidationDepth = .shallow,
+    progress: (@Sendable (_ checked: Int, _ total: Int) -> Void)? = nil
+  ) async throws {
+    try await withCurrentSnapshot { snapshot in
+      try snapshot.map.validate(.shallow)
+      guard depth == .deep else { return }
+      var verifying = snapshot.map.itemCoding
+      verifying.verifiesChecksums = true
+      let coding = verifying
+      let locations = try (0..<snapshot.map.count).map { try snapshot.map.entryLocation(at: $0) }
+      let checked = Atomic<Int>(0)
+      let total = locations.count
+      _ = try await forEachStoredItem(locations.map(\.location), in: snapshot, keepingResults: false) { location, stored in
+        let key = locations[location.position].key
+        let payload = try coding.payload(of: stored, key: key, position: location.position)
+        if coding.compression != .none { _ = try coding.decode(payload: payload, key: key) }
+        let done = checked.add(1, ordering: .relaxed).newValue
+        progress?(done, total)
+        return Data()
+      }
+    }
+  }
+
+  /// Copies the whole object into the file at `destination`, atomically: in ranges of
+  /// ``Configuration/maximumCoalescedByteCount`` bytes, up to ``Configuration/maximumConcurrentRequests``
+  /// at once, each checked against the object's identity so that a change midway is an error
+  /// rather than a mixed file. The file is then a local map like any other.
+  public func download(to destination: URL) async throws {
+    let snapshot = self.snapshot
+    let size = snapshot.identity.size
+    let chunk = max(1, configuration.maximumCoalescedByteCount)
+    let ranges = stride(from: 0, to: size, by: chunk).map { $0..<min(size, $0 + chunk) }
+    try await AtomicFile.write(to: destination) { output in
+      try await forEachRange(ranges, expecting: snapshot.identity) { range, body in
+        try body.withUnsafeReadableBytes { try output.write($0, at: range.lowerBound) }
+      }
+    }
+  }
+
+  // MARK: Snapshots
+
+  /// The index lookups use now.
+  var snapshot: Snapshot { current.withLock { $0 } }
+
+  /// Runs `body` with the current index. If the index came from the cache and the object has
+  /// changed since, fetches the new index, caches it, and runs `body` once more.
+  private func withCurrentSnapshot<Result: Sendable>(
+    _ body: (Snapshot) async throws -> Result
+  ) async throws -> Result {
+    let snapshot = self.snapshot
+    do {
+      let result = try await body(snapshot)
+      if snapshot.isUnconfirmedCacheEntry {
+        current.withLock { if $0.identity == snapshot.identity { $0.isUnconfirmedCacheEntry = false } }
+      }
+      return result
+    } catch RemoteMapBufferError.objectChanged where snapshot.isUnconfirmedCacheEntry {
+      let fresh = try await Self.fetchSnapshot(reader: reader)
+      current.withLock { $0 = fresh }
+      return try await body(fresh)
+    }
+  }
+
+  /// The index from the cache, if the configuration has one and it holds a sound entry for `url`.
+  private static func cachedSnapshot(url: URL, configuration: Configuration) -> Snapshot? {
+    guard let cache = configuration.indexCache,
+      let entry = cache.entry(
+        forKey: configuration.cacheIdentity.key(for: url), maximumIndexByteCount: configuration.maximumIndexByteCount)
+    else { return nil }
+    guard let snapshot = try? makeSnapshot(prefix: entry.prefix, identity: entry.identity, configuration: configuration),
+      snapshot.prefix.bytes.count >= snapshot.map.indexByteCount + 16
+    else { return nil }
+    var cached = snapshot
+    cached.isUnconfirmedCacheEntry = true
+    return cached
+  }
+
+  /// Fetches the header and index (one request, or two for an index past the first request's
+  /// bytes) and stores them in the cache, if there is one.
+  private static func fetchSnapshot(reader: HTTPRangeReader) async throws -> Snapshot {
+    let configuration = reader.configuration
+    let first = try await reader.read(
+      0..<max(16, configuration.initialFetchByteCount), expecting: nil, allowsShorter: true)
+    let identity = first.identity
+    var prefix = Data(copying: first.body)
+    guard prefix.count >= 16 else {
+      throw MapBufferError.truncatedHeader(byteCount: identity.size, required: 16)
+    }
+    let header = try MapBuffer(source: FetchedPrefix(bytes: prefix.prefix(16), objectSize: identity.size))
+    let indexEnd = 16 + header.indexByteCount
+    guard header.indexByteCount <= configuration.maximumIndexByteCount else {
+      throw RemoteMapBufferError.indexTooLarge(
+        url: reader.displayURL, byteCount: header.indexByteCount, limit: configuration.maximumIndexByteCount)
+    }
+    if indexEnd > prefix.count {
+      let rest = try await reader.read(prefix.count..<indexEnd, expecting: identity)
+      prefix.append(Data(copying: rest.body))
+    }
+    let snapshot = try makeSnapshot(prefix: prefix, identity: identity, configuration: configuration)
+    if let cache = configuration.indexCache {
+      cache.store(
+        RemoteIndexCache.Entry(identity: identity, prefix: prefix.prefix(indexEnd)),
+        forKey: configuration.cacheIdentity.key(for: reader.url))
+    }
+    return snapshot
+  }
+
+  /// A snapshot over `prefix`, after the core reader has checked its header and that the object holds the index.
+  private static func makeSnapshot(prefix: Data, identity: ObjectIdentity, configuration: Configuration) throws -> Snapshot {
+    let source = FetchedPrefix(bytes: prefix, objectSize: identity.size)
+    var map = try MapBuffer(source: source)
+    map.verifiesChecksums = configuration.verifiesChecksums
+    map.maximumDecodedItemSize = configuration.maximumDecodedItemSize
+    guard prefix.count >= 16 + map.indexByteCount else {
+      throw MapBufferError.truncatedHeader(byteCount: prefix.count, required: 16 + map.indexByteCount)
+    }
+    return Snapshot(map: map, prefix: source, identity: identity, isUnconfirmedCacheEntry: false)
+  }
+
+  // MARK: Fetching items
+
+  /// Calls `body` with the stored bytes of the item at `location`: from the prefix when it lies
+  /// there, else from one range request.
+  func withStoredBytes<Result>(
+    of location: ItemLocation, in snapshot: Snapshot, _ body: (UnsafeRawBufferPointer) throws -> Result
+  ) async throws -> Result {
+    if location.range.upperBound <= snapshot.prefix.bytes.count || location.range.isEmpty {
+      return try snapshot.prefix.withUnsafeBytes(in: location.range.isEmpty ? 0..<0 : location.range, body)
+    }
+    let response = try await reader.read(location.range, expecting: snapshot.identity)
+    return try response.body.withUnsafeReadableBytes(body)
+  }
+
+  /// Runs `transform` on the stored bytes of every item in `locations` (distinct positions),
+  /// fetched in coalesced ranges with bounded concurrency; returns the results by index position.
+  func forEachStoredItem(
+    _ locations: [ItemLocation], in snapshot: Snapshot, keepingResults: Bool = true,
+    _ transform: @escaping @Sendable (ItemLocation, UnsafeRawBufferPointer) throws -> Data
+  ) async throws -> [Int: Data] {
+    var results: [Int: Data] = [:]
+    var remote: [ItemLocation] = []
+    for location in locations {
+      if location.range.upperBound <= snapshot.prefix.bytes.count || location.range.isEmpty {
+        let value = try snapshot.prefix.withUnsafeBytes(in: location.range.isEmpty ? 0..<0 : location.range) {
+          try transform(location, $0)
+        }
+        if keepingResults { results[location.position] = value }
+      } else {
+        remote.append(location)
+      }
+    }
+    let groups = RangeCoalescing.groups(
+      of: remote, gap: configuration.coalescingGapByteCount, maximumLength: configuration.maximumCoalescedByteCount)
+    let collected = Mutex<[Int: Data]>([:])
+    try await forEachRange(groups.map(\.range), expecting: snapshot.identity) { range, body in
+      let group = groups.first { $0.range == range }!
+      var values: [(Int, Data)] = []
+      try body.withUnsafeReadableBytes { bytes in
+        for location in group.members {
+          let start = location.range.lowerBound - range.lowerBound
+          let stored = UnsafeRawBufferPointer(rebasing: bytes[start..<(start + location.range.count)])
+          let value = try transform(location, stored)
+          if keepingResults { values.append((location.position, value)) }
+        }
+      }
+      if keepingResults {
+        collected.withLock { for (position, value) in values { $0[position] = value } }
+      }
+    }
+    return results.merging(collected.withLock { $0 }) { first, _ in first }
+  }
+
+  /// Fetches every range (non-empty, distinct), at most ``Configuration/maximumConcurrentRequests``
+  /// at once, and calls `body` with each range's bytes as they arrive.
+  func forEachRange(
+    _ ranges: [Range<Int>], expecting identity: ObjectIdentity,
+    _ body: @escaping @Sendable (Range<Int>, ByteBuffer) throws -> Void
+  ) async throws {
+    let reader = self.reader
+    let width = max(1, configuration.maximumConcurrentRequests)
+    try await withThrowingTaskGroup(of: Void.self) { group in
+      var next = 0
+      var inFlight = 0
+      while next < ranges.count || inFlight > 0 {
+        while next < ranges.count, inFlight < width {
+          let range = ranges[next]
+          next += 1
+          inFlight += 1
+          group.addTask {
+            let response = try await reader.read(range, expecting: identity)
+            try body(range, response.body)
+          }
+        }
+        try await group.next()
+        inFlight -= 1
+      }
+    }
+  }
+}
+
+extension Data {
+  /// A copy of the readable bytes of `buffer`.
+  init(copying buffer: ByteBuffer) {
+    self = buffer.withUnsafeReadableBytes { Data($0) }
+  }
+}
+
+/// What a ``RemoteMapBuffer`` has asked of the network.
+public struct RemoteReadStatistics: Sendable, Equatable {
+  /// Requests sent, retries included.
+  public var requests: Int
+  /// Requests sent again after a failure.
+  public var retries: Int
+  /// Body bytes received.
+  public var bytesReceived: Int
+  /// The most requests that were in flight at once.
+  public var peakConcurrentRequests: Int
+}

@@ -1,0 +1,116 @@
+import Foundation
+
+/// Why a remote read failed: what the server answered, or what never arrived.
+///
+/// Every case names the object by its URL with the query string left out (a presigned URL's
+/// query holds its signature, which must not reach logs), and, where one was asked for, the byte
+/// range. Damaged map bytes are not these errors: they are the core library's ``MapBuffer/MapBufferError``,
+/// exactly as for a local file.
+public enum RemoteMapBufferError: Error, Sendable, Equatable, CustomStringConvertible {
+  /// The URL is not an `http` or `https` URL.
+  case unsupportedURL(String)
+  /// The server has no such object (404, or 410).
+  case notFound(url: String)
+  /// The server refused access (401 or 403): a missing credential, or a presigned URL that expired.
+  case accessDenied(url: String, status: Int)
+  /// The server found the range outside the object (416); `objectSize` is what it reported, if it did.
+  case rangeNotSatisfiable(url: String, range: Range<Int>, objectSize: Int?)
+  /// The server ignored the `Range` header and answered with the whole object (status 200),
+  /// which a range reader cannot use. Its body was not read.
+  case rangeIgnored(url: String, status: Int, contentLength: Int?)
+  /// The server sent fewer bytes than the range it promised.
+  case shortBody(url: String, range: Range<Int>, received: Int)
+  /// The server's `Content-Range` is missing, malformed, or for other bytes than those asked for.
+  case invalidContentRange(url: String, requested: Range<Int>, header: String?)
+  /// The object is not the one whose index this reader holds: its ETag or size changed (or the
+  /// server answered 412 to `If-Match`). Open the map again to read the new object.
+  case objectChanged(url: String, expected: ObjectIdentity, found: ObjectIdentity?)
+  /// The map's index is larger than ``RemoteMapBuffer/Configuration/maximumIndexByteCount``.
+  case indexTooLarge(url: String, byteCount: Int, limit: Int)
+  /// The server kept failing (5xx or 429) through every attempt.
+  case serverError(url: String, status: Int, attempts: Int)
+  /// The server answered with a status a range read cannot use.
+  case unexpectedStatus(url: String, status: Int)
+  /// No complete answer arrived within ``RemoteMapBuffer/Configuration/requestTimeout``, on every attempt.
+  case timedOut(url: String, range: Range<Int>, attempts: Int)
+  /// The connection could not be made or broke, on every attempt; `reason` is the client's error.
+  case connectionFailed(url: String, attempts: Int, reason: String)
+
+  /// A one-line explanation.
+  public var description: String {
+    switch self {
+    case let .unsupportedURL(url):
+      "\(url) is not an http or https URL"
+    case let .notFound(url):
+      "\(url): no such object on the server (404)"
+    case let .accessDenied(url, status):
+      "\(url): access denied (\(status)); check the credentials, or whether a presigned URL has expired"
+    case let .rangeNotSatisfiable(url, range, size):
+      "\(url): bytes \(range.lowerBound)..<\(range.upperBound) lie outside the object (416"
+        + (size.map { "; it has \($0) bytes)" } ?? ")")
+    case let .rangeIgnored(url, status, length):
+      "\(url): the server ignored the Range header and answered \(status) with the whole object"
+        + (length.map { " (\($0) bytes)" } ?? "") + "; range reads need a server that supports them"
+    case let .shortBody(url, range, received):
+      "\(url): asked for bytes \(range.lowerBound)..<\(range.upperBound) (\(range.count)) but received \(received)"
+    case let .invalidContentRange(url, requested, header):
+      "\(url): for bytes \(requested.lowerBound)..<\(requested.upperBound) the server sent "
+        + (header.map { "Content-Range '\($0)'" } ?? "no Content-Range")
+    case let .objectChanged(url, expected, found):
+      "\(url): the object changed since its index was read (expected \(expected)"
+        + (found.map { ", found \($0))" } ?? ", the server answered 412 to If-Match)") + "; open it again"
+    case let .indexTooLarge(url, byteCount, limit):
+      "\(url): the index has \(byteCount) bytes, more than the limit of \(limit)"
+    case let .serverError(url, status, attempts):
+      "\(url): the server answered \(status) to each of \(attempts) attempt\(attempts == 1 ? "" : "s")"
+    case let .unexpectedStatus(url, status):
+      "\(url): unexpected HTTP status \(status) to a range request"
+    case let .timedOut(url, range, attempts):
+      "\(url): bytes \(range.lowerBound)..<\(range.upperBound) did not arrive in time on \(attempts) attempt\(attempts == 1 ? "" : "s")"
+    case let .connectionFailed(url, attempts, reason):
+      "\(url): connection failed on \(attempts) attempt\(attempts == 1 ? "" : "s") (\(reason))"
+    }
+  }
+}
+
+/// What identifies one version of a remote object: its size and, when the server sends one, its ETag.
+public struct ObjectIdentity: Sendable, Hashable, CustomStringConvertible {
+  /// The object's size in bytes.
+  public var size: Int
+  /// The object's entity tag as the server sent it (quotes and any `W/` included), or `nil`.
+  public var etag: String?
+
+  /// An identity of `size` bytes and an optional ETag.
+  public init(size: Int, etag: String?) {
+    self.size = size
+    self.etag = etag
+  }
+
+  /// Whether the ETag is a strong one, which `If-Match` can compare.
+  var hasStrongETag: Bool { etag.map { !$0.hasPrefix("W/") && !$0.isEmpty } ?? false }
+
+  /// Whether a response's identity contradicts this one: another size, or another ETag where both have one.
+  func isContradicted(by other: ObjectIdentity) -> Bool {
+    if other.size != size { return true }
+    if let etag, let otherETag = other.etag, etag != otherETag { return true }
+    return false
+  }
+
+  /// `size N, ETag "…"`.
+  public var description: String {
+    "size \(size)" + (etag.map { ", ETag \($0)" } ?? "")
+  }
+}
+
+extension URL {
+  /// The URL without its query and fragment, for messages: a presigned URL's query is a credential.
+  var redactedForDisplay: String {
+    guard var components = URLComponents(url: self, resolvingAgainstBaseURL: false) else { return "<url>" }
+    let hadQuery = components.query != nil
+    components.query = nil
+    components.fragment = nil
+    components.user = nil
+    components.password = nil
+    return (components.string ?? "<url>") + (hadQuery ? "?…" : "")
+  }
+}

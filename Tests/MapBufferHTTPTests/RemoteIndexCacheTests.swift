@@ -1,0 +1,124 @@
+import Foundation
+import MapBuffer
+@testable import MapBufferHTTP
+import MapBufferTestSupport
+import Testing
+
+/// The on-disk index cache: warm opens cost no request, and a changed object is noticed.
+@Suite("Remote index cache")
+struct RemoteIndexCacheTests {
+  @Test("Warm: opening costs no request and each lookup one, sent with If-Match")
+  func warmOpen() async throws {
+    let server = try NginxServer()
+    let folder = try Fixtures.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let cache = RemoteIndexCache(directory: folder.appendingPathComponent("index-cache"))
+    let (bytes, values) = try sampleMap(count: 2000, valueBytes: 200)   // index: 32,000 bytes
+    let url = try server.publish(bytes, at: "warm.mb")
+
+    let cold = try await RemoteMapBuffer(url: url, configuration: testConfiguration(initialFetch: 4096, cache: cache))
+    #expect(await server.requests().count == 2)   // first 4 KiB, then the rest of the index
+    #expect(try await cold[12340] == values[12340])
+    let etag = try #require(cold.identity.etag)
+
+    server.clearLog()
+    let warm = try await RemoteMapBuffer(url: url, configuration: testConfiguration(initialFetch: 4096, cache: cache))
+    #expect(await server.requests().isEmpty)
+    #expect(warm.identity == cold.identity)
+    #expect(try warm.keys == (try MapBuffer(bytes).keys))
+    for key: UInt64 in [0, 19990, 7770] {
+      #expect(try await warm[key] == values[key])
+    }
+    let requests = await server.requests()
+    #expect(requests.count == 3)
+    #expect(requests.allSatisfy { $0.ifMatch == etag && $0.status == 206 })
+  }
+
+  @Test("A changed object invalidates the cached index: the read is made again with the new index, and the cache updated")
+  func changedObjectInvalidates() async throws {
+    let server = try NginxServer()
+    let folder = try Fixtures.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let cache = RemoteIndexCache(directory: folder)
+    let old = try sampleMap(count: 300, valueBytes: 500)
+    let url = try server.publish(old.bytes, at: "changing.mb")
+    // The first request covers exactly the new version's header and index, so items always cost a request.
+    let configuration = testConfiguration(initialFetch: 16 + 16 * 310, cache: cache)
+    _ = try await RemoteMapBuffer(url: url, configuration: configuration)
+
+    // A new version: other values, another size (so another ETag even within the same second).
+    let new = try sampleMap(count: 310, valueBytes: 501)
+    try server.publish(new.bytes, at: "changing.mb")
+    server.clearLog()
+    let stale = try await RemoteMapBuffer(url: url, configuration: configuration)
+    #expect(stale.count == 300)                    // the cached index, before any request
+    #expect(try await stale[10] == new.values[10])  // located with the old index, answered from the new
+    #expect(stale.count == 310)
+    let requests = await server.requests()
+    #expect(requests.map(\.status) == [412, 206, 206])  // the stale If-Match, the new index, the item
+
+    server.clearLog()
+    let fresh = try await RemoteMapBuffer(url: url, configuration: configuration)
+    #expect(fresh.count == 310)
+    #expect(try await fresh[3050] == new.values[3050])
+    #expect(await server.requests().count == 1)
+  }
+
+  @Test("Presigned-style URLs share one entry when the cache ignores the query")
+  func ignoringQuery() async throws {
+    let server = try NginxServer()
+    let folder = try Fixtures.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let (bytes, values) = try sampleMap(count: 100, valueBytes: 1000)
+    let base = try server.publish(bytes, at: "signed.mb")
+    var configuration = testConfiguration(cache: RemoteIndexCache(directory: folder))
+    configuration.cacheIdentity = .urlIgnoringQuery
+    _ = try await RemoteMapBuffer(url: URL(string: base.absoluteString + "?X-Amz-Signature=aaaa")!, configuration: configuration)
+    server.clearLog()
+    let second = try await RemoteMapBuffer(url: URL(string: base.absoluteString + "?X-Amz-Signature=bbbb")!, configuration: configuration)
+    #expect(await server.requests().isEmpty)
+    #expect(try await second[990] == values[990])
+  }
+
+  @Test("A damaged, truncated or foreign cache file is a miss, never a wrong index")
+  func damagedEntriesAreMisses() async throws {
+    let server = try NginxServer()
+    let folder = try Fixtures.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let cache = RemoteIndexCache(directory: folder)
+    let (bytes, values) = try sampleMap(count: 100, valueBytes: 1000)
+    let url = try server.publish(bytes, at: "damaged-cache.mb")
+    _ = try await RemoteMapBuffer(url: url, configuration: testConfiguration(cache: cache))
+    let file = cache.fileURL(forKey: url.absoluteString)
+    let good = try Data(contentsOf: file)
+    var flipped = good
+    flipped[flipped.count / 2] ^= 1
+    let foreign = RemoteIndexCache.encode(.init(identity: .init(size: bytes.count, etag: nil), prefix: bytes.prefix(1616)), key: "other")
+    for damaged in [flipped, good.prefix(good.count - 1), Data(), foreign] {
+      try damaged.write(to: file)
+      server.clearLog()
+      let remote = try await RemoteMapBuffer(url: url, configuration: testConfiguration(cache: cache))
+      #expect(await server.requests().count == 1)   // fetched again
+      #expect(try await remote[500] == values[500])
+      #expect(try Data(contentsOf: file) == good)    // and the entry rewritten whole
+    }
+  }
+
+  @Test("Entries round-trip; several processes' worth of concurrent writers leave one whole entry")
+  func concurrentWriters() async throws {
+    let folder = try Fixtures.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let cache = RemoteIndexCache(directory: folder)
+    let entries = (0..<16).map { RemoteIndexCache.Entry(identity: .init(size: 1 << 20, etag: "\"v\($0)\""), prefix: Data(repeating: UInt8($0), count: 50_000)) }
+    await withTaskGroup(of: Void.self) { group in
+      for entry in entries {
+        group.addTask { #expect(cache.store(entry, forKey: "shared")) }
+      }
+    }
+    let survivor = try #require(cache.entry(forKey: "shared", maximumIndexByteCount: 1 << 20))
+    #expect(entries.contains(survivor))
+    #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).count == 1)   // no temporary file left
+    try cache.removeAll()
+    #expect(cache.entry(forKey: "shared", maximumIndexByteCount: 1 << 20) == nil)
+  }
+}

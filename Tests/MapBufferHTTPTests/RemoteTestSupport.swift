@@ -1,0 +1,51 @@
+import Foundation
+import MapBuffer
+import MapBufferHTTP
+import MapBufferTestSupport
+
+/// A map of `count` keys (0, 10, 20, …) whose values are `valueBytes` bytes of seeded noise.
+func sampleMap(
+  count: Int, valueBytes: Int, compression: MapBuffer.Compression = .none, formatVersion: UInt8 = 1
+) throws -> (bytes: Data, values: [UInt64: Data]) {
+  var generator = SeededGenerator(seed: UInt64(count * 31 + valueBytes))
+  var values: [UInt64: Data] = [:]
+  for index in 0..<count {
+    values[UInt64(index * 10)] = Data.random(count: valueBytes, using: &generator)
+  }
+  let bytes = try MapBufferWriter(compression: compression, formatVersion: formatVersion).encode(values)
+  return (bytes, values)
+}
+
+/// A configuration for tests: quick retries, and a short time-out where a test wants one.
+func testConfiguration(
+  initialFetch: Int = 64 << 10, attempts: Int = 1, timeout: Duration = .seconds(10), cache: RemoteIndexCache? = nil
+) -> RemoteMapBuffer.Configuration {
+  var configuration = RemoteMapBuffer.Configuration()
+  configuration.initialFetchByteCount = initialFetch
+  configuration.retryPolicy = RetryPolicy(maximumAttempts: attempts, initialBackoff: .milliseconds(20), maximumBackoff: .milliseconds(50))
+  configuration.requestTimeout = timeout
+  configuration.indexCache = cache
+  return configuration
+}
+
+/// The `Range` header a request for `range` sends.
+func rangeHeader(_ range: Range<Int>) -> String { "bytes=\(range.lowerBound)-\(range.upperBound - 1)" }
+
+/// The stored byte range of `key`'s item in the local map `bytes`, as the index gives it.
+func storedRange(of key: UInt64, in bytes: Data) throws -> Range<Int> {
+  let map = try MapBuffer(bytes)
+  let keys = try map.keys
+  // The index sits at 16 + 16·position; find the key's position by reading the index directly.
+  let count = map.count
+  for position in 0..<count {
+    let entry = 16 + 16 * position
+    let label = bytes.subdata(in: entry..<(entry + 8)).withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }
+    guard label == key else { continue }
+    let start = bytes.subdata(in: (entry + 8)..<(entry + 16)).withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }
+    let end = position + 1 < count
+      ? bytes.subdata(in: (entry + 24)..<(entry + 32)).withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }
+      : UInt64(bytes.count)
+    return Int(start)..<Int(end)
+  }
+  throw NginxServer.Failure(description: "key \(key) is not among \(keys.count) keys")
+}
