@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import MapBuffer
 import NIOCore
 import NIOHTTP1
 import Synchronization
@@ -195,6 +196,46 @@ extension HTTPRangeReader {
       throw RemoteMapBufferError.shortBody(url: displayURL, range: 0..<length, received: body.readableBytes)
     }
     return .success(Response(body: body, range: 0..<length, identity: ObjectIdentity(size: length, etag: response.headers.first(name: "ETag"))))
+  }
+}
+
+extension HTTPRangeReader {
+  /// Fetches every range (non-empty, distinct), at most ``RemoteMapBuffer/Configuration/maximumConcurrentRequests``
+  /// at once, and calls `body` with each range's bytes as they arrive.
+  func forEachRange(
+    _ ranges: [Range<Int>], expecting identity: ObjectIdentity,
+    _ body: @escaping @Sendable (Range<Int>, ByteBuffer) throws -> Void
+  ) async throws {
+    let width = max(1, configuration.maximumConcurrentRequests)
+    try await withThrowingTaskGroup(of: Void.self) { group in
+      var next = 0
+      var inFlight = 0
+      while next < ranges.count || inFlight > 0 {
+        while next < ranges.count, inFlight < width {
+          let range = ranges[next]
+          next += 1
+          inFlight += 1
+          group.addTask {
+            let response = try await read(range, expecting: identity)
+            try body(range, response.body)
+          }
+        }
+        try await group.next()
+        inFlight -= 1
+      }
+    }
+  }
+
+  /// Writes the bytes of `range` at their own offsets in `output`, in ranges of
+  /// ``RemoteMapBuffer/Configuration/maximumCoalescedByteCount`` bytes fetched concurrently.
+  func copy(_ range: Range<Int>, expecting identity: ObjectIdentity, to output: AtomicFile.Output) async throws {
+    let chunk = max(1, configuration.maximumCoalescedByteCount)
+    let ranges = stride(from: range.lowerBound, to: range.upperBound, by: chunk).map {
+      $0..<min(range.upperBound, $0 + chunk)
+    }
+    try await forEachRange(ranges, expecting: identity) { range, body in
+      try body.withUnsafeReadableBytes { try output.write($0, at: range.lowerBound) }
+    }
   }
 }
 

@@ -102,6 +102,10 @@ public final class RemoteMapBuffer: Sendable {
   /// Whether the map has a value for `key`. Searches the index in memory: no request.
   public func contains(_ key: UInt64) throws -> Bool { try snapshot.map.contains(key) }
 
+  /// The core reader over the header and index alone, for index-only work (the `mapbuffer`
+  /// tool's `info`, `keys` and shallow `validate`); reading an item through it fails.
+  package var indexMap: MapBuffer { snapshot.map }
+
   /// What this map has asked of the network so far.
   public var statistics: RemoteReadStatistics {
     RemoteReadStatistics(
@@ -213,14 +217,27 @@ public final class RemoteMapBuffer: Sendable {
   /// at once, each checked against the object's identity so that a change midway is an error
   /// rather than a mixed file. The file is then a local map like any other.
   public func download(to destination: URL) async throws {
-    let snapshot = self.snapshot
-    let size = snapshot.identity.size
-    let chunk = max(1, configuration.maximumCoalescedByteCount)
-    let ranges = stride(from: 0, to: size, by: chunk).map { $0..<min(size, $0 + chunk) }
+    let identity = snapshot.identity
     try await AtomicFile.write(to: destination) { output in
-      try await forEachRange(ranges, expecting: snapshot.identity) { range, body in
-        try body.withUnsafeReadableBytes { try output.write($0, at: range.lowerBound) }
-      }
+      try await reader.copy(0..<identity.size, expecting: identity, to: output)
+    }
+  }
+
+  /// Copies the object at `url`, whatever it holds, into the file at `destination`, atomically:
+  /// the first range tells its size and ETag, the rest is fetched as ``download(to:)`` fetches it.
+  public static func download(
+    from url: URL, to destination: URL, configuration: Configuration = Configuration(),
+    client: HTTPClient = RemoteMapBuffer.defaultHTTPClient
+  ) async throws {
+    guard let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https", url.host != nil else {
+      throw RemoteMapBufferError.unsupportedURL(url.redactedForDisplay)
+    }
+    let reader = HTTPRangeReader(client: client, url: url, configuration: configuration, counters: RequestCounters())
+    let chunk = max(1, configuration.maximumCoalescedByteCount)
+    try await AtomicFile.write(to: destination) { output in
+      let first = try await reader.read(0..<chunk, expecting: nil, allowsShorter: true)
+      try first.body.withUnsafeReadableBytes { try output.write($0, at: 0) }
+      try await reader.copy(first.range.upperBound..<first.identity.size, expecting: first.identity, to: output)
     }
   }
 
@@ -339,7 +356,7 @@ public final class RemoteMapBuffer: Sendable {
     let groups = RangeCoalescing.groups(
       of: remote, gap: configuration.coalescingGapByteCount, maximumLength: configuration.maximumCoalescedByteCount)
     let collected = Mutex<[Int: Data]>([:])
-    try await forEachRange(groups.map(\.range), expecting: snapshot.identity) { range, body in
+    try await reader.forEachRange(groups.map(\.range), expecting: snapshot.identity) { range, body in
       let group = groups.first { $0.range == range }!
       var values: [(Int, Data)] = []
       try body.withUnsafeReadableBytes { bytes in
@@ -355,33 +372,6 @@ public final class RemoteMapBuffer: Sendable {
       }
     }
     return results.merging(collected.withLock { $0 }) { first, _ in first }
-  }
-
-  /// Fetches every range (non-empty, distinct), at most ``Configuration/maximumConcurrentRequests``
-  /// at once, and calls `body` with each range's bytes as they arrive.
-  func forEachRange(
-    _ ranges: [Range<Int>], expecting identity: ObjectIdentity,
-    _ body: @escaping @Sendable (Range<Int>, ByteBuffer) throws -> Void
-  ) async throws {
-    let reader = self.reader
-    let width = max(1, configuration.maximumConcurrentRequests)
-    try await withThrowingTaskGroup(of: Void.self) { group in
-      var next = 0
-      var inFlight = 0
-      while next < ranges.count || inFlight > 0 {
-        while next < ranges.count, inFlight < width {
-          let range = ranges[next]
-          next += 1
-          inFlight += 1
-          group.addTask {
-            let response = try await reader.read(range, expecting: identity)
-            try body(range, response.body)
-          }
-        }
-        try await group.next()
-        inFlight -= 1
-      }
-    }
   }
 }
 

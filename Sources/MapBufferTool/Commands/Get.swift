@@ -2,7 +2,7 @@ import ArgumentParser
 import MapBuffer
 
 /// `mapbuffer get FILE KEY [--stored]`: one item's value on standard output.
-struct Get: ParsableCommand {
+struct Get: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Write one key's value to standard output, exactly as it is.",
     // Written out because the generated one shows the key, collected as an array, as `[<key> ...]`.
@@ -19,7 +19,7 @@ struct Get: ParsableCommand {
       """
   )
 
-  @Argument(help: "A MapBuffer or IntMap file.")
+  @Argument(help: "A MapBuffer or IntMap file, or its http(s) URL.")
   var file: String
 
   /// The key as typed: collected with `.allUnrecognized` so that `-1` is reported as a bad key,
@@ -30,15 +30,20 @@ struct Get: ParsableCommand {
   @Flag(help: "Write the item's stored bytes, without decompressing or checking its checksum.")
   var stored = false
 
-  func run() throws {
+  func run() async throws {
     let key = try singleKey(from: key)
     var output = StandardOutput()
-    switch try MapFile.open(file) {
-    case .mapBuffer(let map):
+    switch try await MapFile.openForItems(file) {
+    case .remote(let remote):
+      // One range request for the item.
+      let value = try await describingFailures(file) { try await stored ? remote.storedBytes(forKey: key) : remote[key] }
+      guard let value else { throw ToolFailure("key \(key) is not in \(file)") }
+      try value.withUnsafeBytes { try output.writeDirectly($0) }
+    case .local(.mapBuffer(let map)):
       let value = try describingFailures(file) { try stored ? map.storedBytes(forKey: key) : map[key] }
       guard let value else { throw ToolFailure("key \(key) is not in \(file)") }
       try value.withUnsafeBytes { try output.writeDirectly($0) }
-    case .intMap(let map):
+    case .local(.intMap(let map)):
       guard let value = try describingFailures(file, { try map[key] }) else {
         throw ToolFailure("key \(key) is not in \(file)")
       }

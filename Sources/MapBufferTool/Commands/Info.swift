@@ -2,7 +2,7 @@ import ArgumentParser
 import MapBuffer
 
 /// `mapbuffer info FILE [--json]`: what a file is and how it is laid out.
-struct Info: ParsableCommand {
+struct Info: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Show what a file is: kind, format version, codec, key count and sizes.",
     discussion: """
@@ -14,15 +14,15 @@ struct Info: ParsableCommand {
       """
   )
 
-  @Argument(help: "A MapBuffer or IntMap file.")
+  @Argument(help: "A MapBuffer or IntMap file, or its http(s) URL.")
   var file: String
 
   @Flag(help: "Print one JSON object: kind, format_version, compression, count, index_bytes, data_bytes, size.")
   var json = false
 
-  func run() throws {
+  func run() async throws {
     let fields: [(name: String, value: InfoValue)]
-    switch try MapFile.open(file) {
+    switch try await MapFile.openIndex(file) {
     case .mapBuffer(let map):
       fields = [
         ("kind", .text("mapbuffer")),

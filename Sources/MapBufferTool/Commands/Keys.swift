@@ -2,7 +2,7 @@ import ArgumentParser
 import MapBuffer
 
 /// `mapbuffer keys FILE`: every key, ascending, one per line.
-struct Keys: ParsableCommand {
+struct Keys: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Print every key in decimal, ascending, one per line.",
     discussion: """
@@ -12,12 +12,13 @@ struct Keys: ParsableCommand {
       """
   )
 
-  @Argument(help: "A MapBuffer or IntMap file.")
+  @Argument(help: "A MapBuffer or IntMap file, or its http(s) URL.")
   var file: String
 
-  func run() throws {
+  func run() async throws {
+    let map = try await MapFile.openIndex(file)
     let keys: [UInt64] = try describingFailures(file) {
-      switch try MapFile.open(file) {
+      switch map {
       case .mapBuffer(let map): try map.keys
       case .intMap(let map): try map.keys
       }

@@ -17,7 +17,7 @@ enum DuplicatePolicyName: String, CaseIterable, ExpressibleByArgument {
 }
 
 /// `mapbuffer merge IN... -o OUT`: several maps as one.
-struct Merge: ParsableCommand {
+struct Merge: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Merge several MapBuffers into one.",
     discussion: """
@@ -34,7 +34,7 @@ struct Merge: ParsableCommand {
       """
   )
 
-  @Argument(help: "The MapBuffers to merge, in order.")
+  @Argument(help: "The MapBuffers to merge, in order: files or http(s) URLs.")
   var inputs: [String]
 
   @Option(name: .shortAndLong, help: "The MapBuffer to write.")
@@ -49,8 +49,9 @@ struct Merge: ParsableCommand {
     if inputs.isEmpty { throw ValidationError("give at least one input") }
   }
 
-  func run() throws {
-    let maps = try inputs.map { try MapFile.openMapBuffer($0, for: "merge") }
+  func run() async throws {
+    var maps: [MapBuffer] = []
+    for input in inputs { maps.append(try await MapFile.openWholeMapBuffer(input, for: "merge")) }
     let writer = try encoding.writer(
       defaults: MapBufferWriter(compression: maps[0].compression, formatVersion: maps[0].formatVersion))
     let progress = ProgressBar("merging", total: maps.reduce(0) { $0 + $1.count })

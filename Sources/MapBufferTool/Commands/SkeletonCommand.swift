@@ -2,10 +2,11 @@ import ArgumentParser
 import Foundation
 import MapBuffer
 import MapBufferCodable
+import MapBufferHTTP
 import SkeletonModel
 
 /// `mapbuffer skeleton FILE [KEY] [--json | --swc]`: a precomputed skeleton, summarized or converted.
-struct SkeletonCommand: ParsableCommand {
+struct SkeletonCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "skeleton",
     abstract: "Decode a precomputed skeleton and summarize it, or print it as JSON or SWC.",
@@ -27,7 +28,7 @@ struct SkeletonCommand: ParsableCommand {
       """
   )
 
-  @Argument(help: "A fragment MapBuffer, or a lone precomputed skeleton when KEY is omitted.")
+  @Argument(help: "A fragment MapBuffer, or a lone precomputed skeleton when KEY is omitted; a file or an http(s) URL.")
   var file: String
 
   /// The key as typed, if any: collected with `.allUnrecognized` so that `-1` is reported as a
@@ -45,8 +46,8 @@ struct SkeletonCommand: ParsableCommand {
     if json && swc { throw ValidationError("--json and --swc cannot be used together") }
   }
 
-  func run() throws {
-    let skeleton = try load()
+  func run() async throws {
+    let skeleton = try await load()
     var output = StandardOutput()
     if json {
       try output.write(Self.json(skeleton))
@@ -58,16 +59,28 @@ struct SkeletonCommand: ParsableCommand {
     try output.flush()
   }
 
-  private func load() throws -> Skeleton {
+  private func load() async throws -> Skeleton {
     guard let label = try optionalKey(from: key) else {
+      if RemoteInput.isURL(file) {
+        let bytes = try await RemoteInput.wholeObject(file)
+        return try describingFailures(file) { try Skeleton(precomputed: bytes) }
+      }
       try requireReadableFile(file)
       return try describingFailures(printableName(file)) {
         let bytes = try Data(contentsOf: URL(fileURLWithPath: file), options: .alwaysMapped)
         return try Skeleton(precomputed: bytes)
       }
     }
-    let map = try MapFile.openMapBuffer(file, for: "skeleton")
-    guard var skeleton = try describingFailures(file, { try TypedMapBuffer<Skeleton>(map)[label] }) else {
+    let found: Skeleton?
+    switch try await MapFile.openForItems(file) {
+    case .remote(let remote):
+      found = try await describingFailures(file) { try await RemoteTypedMapBuffer<Skeleton>(remote)[label] }
+    case .local(.mapBuffer(let map)):
+      found = try describingFailures(file) { try TypedMapBuffer<Skeleton>(map)[label] }
+    case .local(.intMap):
+      throw ToolFailure("\(file) is an IntMap; 'skeleton' works on MapBuffer files")
+    }
+    guard var skeleton = found else {
       throw ToolFailure("key \(label) is not in \(file)")
     }
     skeleton.id = label

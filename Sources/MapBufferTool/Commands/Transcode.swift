@@ -3,7 +3,7 @@ import Foundation
 import MapBuffer
 
 /// `mapbuffer transcode IN -o OUT`: the same map with another codec or format version.
-struct Transcode: ParsableCommand {
+struct Transcode: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Rewrite a MapBuffer with another codec, level or format version.",
     discussion: """
@@ -19,7 +19,7 @@ struct Transcode: ParsableCommand {
       """
   )
 
-  @Argument(help: "The MapBuffer to read.")
+  @Argument(help: "The MapBuffer to read: a file or an http(s) URL.")
   var input: String
 
   @Option(name: .shortAndLong, help: "The MapBuffer to write.")
@@ -27,8 +27,8 @@ struct Transcode: ParsableCommand {
 
   @OptionGroup var encoding: EncodingOptions
 
-  func run() throws {
-    let map = try MapFile.openMapBuffer(input, for: "transcode")
+  func run() async throws {
+    let map = try await MapFile.openWholeMapBuffer(input, for: "transcode")
     let writer = try encoding.writer(
       defaults: MapBufferWriter(compression: map.compression, formatVersion: map.formatVersion))
     // Streaming: one item at a time; items whose stored form does not change are copied as stored.

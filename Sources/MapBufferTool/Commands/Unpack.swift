@@ -3,7 +3,7 @@ import Foundation
 import MapBuffer
 
 /// `mapbuffer unpack FILE -o DIR`: every item as a file named by its key.
-struct Unpack: ParsableCommand {
+struct Unpack: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Write each item of a map to DIR/KEY.",
     discussion: """
@@ -20,14 +20,14 @@ struct Unpack: ParsableCommand {
       """
   )
 
-  @Argument(help: "A MapBuffer or IntMap file.")
+  @Argument(help: "A MapBuffer or IntMap file, or its http(s) URL.")
   var file: String
 
   @Option(name: .shortAndLong, help: "The directory to write into.")
   var output: String
 
-  func run() throws {
-    let map = try MapFile.open(file)
+  func run() async throws {
+    let map = try await MapFile.openWhole(file)
     var created = CreatedDirectories()
     try created.create(output)
     do {

@@ -2,7 +2,7 @@ import ArgumentParser
 import MapBuffer
 
 /// `mapbuffer validate FILE [--deep]`: `ok`, or the first problem found.
-struct Validate: ParsableCommand {
+struct Validate: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Check a file's structure and, with --deep, every item.",
     discussion: """
@@ -18,14 +18,25 @@ struct Validate: ParsableCommand {
       """
   )
 
-  @Argument(help: "A MapBuffer or IntMap file.")
+  @Argument(help: "A MapBuffer or IntMap file, or its http(s) URL.")
   var file: String
 
   @Flag(help: "Also check every checksum and decode every item.")
   var deep = false
 
-  func run() throws {
-    let map = try MapFile.open(file)
+  func run() async throws {
+    let map: MapFile
+    switch deep ? try await MapFile.openForItems(file) : .local(try await MapFile.openIndex(file)) {
+    case .local(let file):
+      map = file
+    case .remote(let remote):
+      // Every item fetched in large coalesced ranges, checked, and dropped.
+      try await describingFailures("\(file) is invalid") { try await remote.validate(.deep) }
+      var output = StandardOutput()
+      try output.write("ok\n")
+      try output.flush()
+      return
+    }
     try describingFailures("\(file) is invalid") {
       switch map {
       case .mapBuffer(let map):

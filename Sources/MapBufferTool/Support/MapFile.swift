@@ -12,8 +12,9 @@ enum MapFile {
   ///
   /// Opening reads and checks the header only. Any failure (a missing file, a directory, a
   /// truncated or foreign file) is a ``ToolFailure`` naming the path.
-  static func open(_ path: String) throws -> MapFile {
-    try describingFailures(path) {
+  static func open(_ path: String, displayName: String? = nil) throws -> MapFile {
+    let name = displayName ?? path
+    return try describingFailures(name) {
       let source = try MappedFileByteSource(contentsOf: URL(fileURLWithPath: path))
       let prefix = try source.copyBytes(in: 0..<min(source.count, 7))
       if prefix.starts(with: Array("mapbufr".utf8)) {
@@ -23,10 +24,10 @@ enum MapFile {
         return .intMap(try IntMap(source: source))
       }
       if source.count < 4 {
-        throw ToolFailure("\(path): \(source.count) bytes are too few for a MapBuffer or IntMap header")
+        throw ToolFailure("\(name): \(source.count) bytes are too few for a MapBuffer or IntMap header")
       }
       let magic = prefix.map { String(format: "%02x", $0) }.joined(separator: " ")
-      throw ToolFailure("\(path): not a MapBuffer or IntMap file (its first bytes are \(magic))")
+      throw ToolFailure("\(name): not a MapBuffer or IntMap file (its first bytes are \(magic))")
     }
   }
 

@@ -1,0 +1,123 @@
+import Foundation
+import MapBuffer
+import MapBufferHTTP
+
+/// Maps named by `http://` or `https://` URLs: read with range requests, or copied whole.
+enum RemoteInput {
+  /// Whether `argument` names a remote map rather than a local file.
+  static func isURL(_ argument: String) -> Bool {
+    let lowered = argument.prefix(8).lowercased()
+    return lowered.hasPrefix("http://") || lowered.hasPrefix("https://")
+  }
+
+  /// The URL `argument` spells, or a ``ToolFailure``.
+  static func url(_ argument: String) throws -> URL {
+    guard let url = URL(string: argument), url.host != nil else {
+      throw ToolFailure("\(argument) is not a valid URL")
+    }
+    return url
+  }
+
+  /// How the tool reads remote maps: the library's defaults (64 KiB first request, 8 concurrent
+  /// requests, 4 attempts), and an index cache when `MAPBUFFER_INDEX_CACHE` names a folder.
+  static var configuration: RemoteMapBuffer.Configuration {
+    var configuration = RemoteMapBuffer.Configuration()
+    if let folder = ProcessInfo.processInfo.environment["MAPBUFFER_INDEX_CACHE"], !folder.isEmpty {
+      configuration.indexCache = RemoteIndexCache(directory: URL(fileURLWithPath: folder))
+    }
+    return configuration
+  }
+
+  /// Copies the object at `argument` into an unlinked temporary file and opens it, memory-mapped,
+  /// as a MapBuffer or IntMap: for commands that read every item, and for IntMaps.
+  static func localCopy(_ argument: String) async throws -> MapFile {
+    let url = try url(argument)
+    let copy = FileManager.default.temporaryDirectory.appendingPathComponent("mapbuffer-download-\(UUID().uuidString)")
+    defer { unlink(copy.path) }   // the mapping outlives the name
+    try await describingFailures(argument) {
+      try await RemoteMapBuffer.download(from: url, to: copy, configuration: configuration)
+    }
+    return try MapFile.open(copy.path, displayName: argument)
+  }
+
+  /// The whole object at `argument`, copied through an unlinked temporary file.
+  static func wholeObject(_ argument: String) async throws -> Data {
+    let url = try url(argument)
+    let copy = FileManager.default.temporaryDirectory.appendingPathComponent("mapbuffer-download-\(UUID().uuidString)")
+    defer { unlink(copy.path) }
+    return try await describingFailures(argument) {
+      try await RemoteMapBuffer.download(from: url, to: copy, configuration: configuration)
+      return try Data(contentsOf: copy, options: .alwaysMapped)
+    }
+  }
+
+  /// Whether `error` says the object is an IntMap, which only a local copy can read.
+  static func isIntMap(_ error: any Error) -> Bool {
+    if case MapBufferError.invalidMagic(let found, _) = error { return found.starts(with: Array("intm".utf8)) }
+    return false
+  }
+}
+
+/// A map to read a few items of: a local file, or a remote MapBuffer read with one request per item.
+enum ItemAccess {
+  case local(MapFile)
+  case remote(RemoteMapBuffer)
+}
+
+extension MapFile {
+  /// Opens `argument` for reading its header and index only: a local file, or a URL's header and
+  /// index fetched over HTTP (an IntMap URL is copied whole).
+  static func openIndex(_ argument: String) async throws -> MapFile {
+    switch try await openForItems(argument) {
+    case .local(let file): return file
+    case .remote(let remote): return .mapBuffer(remote.indexMap)
+    }
+  }
+
+  /// Opens `argument` for reading a few items: a local file, or a URL's header and index fetched
+  /// over HTTP, its items then one request each (an IntMap URL is copied whole).
+  static func openForItems(_ argument: String) async throws -> ItemAccess {
+    guard RemoteInput.isURL(argument) else { return .local(try open(argument)) }
+    let url = try RemoteInput.url(argument)
+    do {
+      return .remote(try await RemoteMapBuffer(url: url, configuration: RemoteInput.configuration))
+    } catch where RemoteInput.isIntMap(error) {
+      return .local(try await RemoteInput.localCopy(argument))
+    } catch {
+      throw toolFailure(error, context: argument)
+    }
+  }
+
+  /// Opens `argument` for reading every item: a local file, or a URL copied whole first.
+  static func openWhole(_ argument: String) async throws -> MapFile {
+    guard RemoteInput.isURL(argument) else { return try open(argument) }
+    return try await RemoteInput.localCopy(argument)
+  }
+
+  /// ``openWhole(_:)``, requiring a MapBuffer.
+  static func openWholeMapBuffer(_ argument: String, for command: String) async throws -> MapBuffer {
+    switch try await openWhole(argument) {
+    case .mapBuffer(let map): return map
+    case .intMap: throw ToolFailure("\(argument) is an IntMap; '\(command)' works on MapBuffer files")
+    }
+  }
+}
+
+/// ``describingFailures(_:_:)`` for a body that suspends.
+func describingFailures<Result>(_ context: String, _ body: () async throws -> Result) async throws -> Result {
+  do {
+    return try await body()
+  } catch {
+    throw toolFailure(error, context: context)
+  }
+}
+
+/// `error` as a one-line ``ToolFailure``: a remote error's own message already names the URL, so
+/// it is not prefixed with `context` again.
+func toolFailure(_ error: any Error, context: String) -> ToolFailure {
+  switch error {
+  case let failure as ToolFailure: failure
+  case let remote as RemoteMapBufferError: ToolFailure(remote.description)
+  default: ToolFailure("\(context): \(failureText(error))")
+  }
+}
