@@ -116,6 +116,12 @@ let package = Package(
       dependencies: ["MapBuffer"],
       path: "Benchmarks/StreamingBuildCheck"
     ),
+    // Remote reads against nginx on loopback, beside the reference over range requests.
+    .executableTarget(
+      name: "RemoteReadBenchmark",
+      dependencies: ["MapBuffer", "MapBufferHTTP", "MapBufferTestSupport"],
+      path: "Benchmarks/RemoteReadBenchmark"
+    ),
     .testTarget(
       name: "MapBufferTests",
       dependencies: ["MapBuffer", "MapBufferTestSupport"]

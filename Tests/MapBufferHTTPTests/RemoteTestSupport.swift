@@ -17,8 +17,11 @@ func sampleMap(
 }
 
 /// A configuration for tests: quick retries, and a short time-out where a test wants one.
+///
+/// The default time-out is long: tests run in parallel on 2 cores, where tests that block their
+/// thread (running the tool, say) can keep an awaiting task from resuming for seconds.
 func testConfiguration(
-  initialFetch: Int = 64 << 10, attempts: Int = 1, timeout: Duration = .seconds(10), cache: RemoteIndexCache? = nil
+  initialFetch: Int = 64 << 10, attempts: Int = 1, timeout: Duration = .seconds(120), cache: RemoteIndexCache? = nil
 ) -> RemoteMapBuffer.Configuration {
   var configuration = RemoteMapBuffer.Configuration()
   configuration.initialFetchByteCount = initialFetch
