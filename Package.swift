@@ -87,6 +87,7 @@ let package = Package(
     // Fixtures, the Python reference runner and small helpers shared by the test targets.
     .target(
       name: "MapBufferTestSupport",
+      dependencies: ["MapBuffer"],
       path: "Tests/TestSupport"
     ),
     // Benchmarks: run in release mode, never as timed tests.

@@ -81,8 +81,8 @@ def main():
         counted.append(source.requests)
     results["first lookup, cold"] = {"ns": median_ns(runs, cold), "requests": counted[-1]}
 
-    # The same with the reference's index cache (a file path; no invalidation), filled beforehand.
-    cache = os.path.join(plan["cache"], "reference-index")
+    # The same with the reference's index cache (a file path; no invalidation, so one per map), filled beforehand.
+    cache = os.path.join(plan["cache"], "reference-index-" + os.path.basename(urlparse(url).path))
     MapBuffer(HTTPRangeBytes(url), index_cache=cache)[keys[0]]
     counted = []
     def warm():

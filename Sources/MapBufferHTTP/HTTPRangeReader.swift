@@ -52,6 +52,9 @@ struct HTTPRangeReader: Sendable {
         where error == .deadlineExceeded || error == .readTimeout || error == .connectTimeout
       {
         outcome = .retryable(.timeout)
+      } catch where Self.isPermanent(error) {
+        // Another attempt would fail alike: a bad URL, a redirect loop, a TLS failure.
+        throw RemoteMapBufferError.connectionFailed(url: displayURL, attempts: attempt, reason: String(describing: error))
       } catch {
         outcome = .retryable(.connection(String(describing: error)))
       }
@@ -70,6 +73,23 @@ struct HTTPRangeReader: Sendable {
   fileprivate enum AttemptOutcome: Sendable {
     case success(Response)
     case retryable(RetryableFailure)
+  }
+
+  /// Headers the reader sets itself, which ``RemoteMapBuffer/Configuration/headers`` cannot replace.
+  static let reservedHeaderNames: Set<String> = ["range", "if-match", "accept-encoding"]
+
+  /// Whether `error`, thrown by the client, would recur on another attempt.
+  static func isPermanent(_ error: any Error) -> Bool {
+    if error is NIOTooManyBytesError { return true }
+    if let error = error as? HTTPClientError {
+      let transient: [HTTPClientError] = [
+        .remoteConnectionClosed, .connectTimeout, .readTimeout, .writeTimeout, .deadlineExceeded,
+        .getConnectionFromPoolTimeout, .cancelled,
+      ]
+      return !transient.contains(error)
+    }
+    // TLS failures (an untrusted certificate, a bad handshake) come from NIOSSL.
+    return String(reflecting: type(of: error)).hasPrefix("NIOSSL.")
   }
 
   /// A failure that another attempt may cure.
@@ -116,7 +136,7 @@ struct HTTPRangeReader: Sendable {
     if let identity, identity.hasStrongETag, let etag = identity.etag {
       request.headers.add(name: "If-Match", value: etag)
     }
-    for header in configuration.headers {
+    for header in configuration.headers where !Self.reservedHeaderNames.contains(header.name.lowercased()) {
       request.headers.add(name: header.name, value: header.value)
     }
     counters.requests.add(1, ordering: .relaxed)
@@ -150,7 +170,7 @@ struct HTTPRangeReader: Sendable {
           url: displayURL, expected: identity, found: ObjectIdentity(size: size, etag: response.headers.first(name: "ETag")))
       }
       throw RemoteMapBufferError.rangeNotSatisfiable(url: displayURL, range: range, objectSize: size)
-    case 429, 500...599:
+    case 408, 429, 500...599:
       return .retryable(.status(status))
     default:
       throw RemoteMapBufferError.unexpectedStatus(url: displayURL, status: status)
@@ -200,24 +220,25 @@ extension HTTPRangeReader {
 }
 
 extension HTTPRangeReader {
-  /// Fetches every range (non-empty, distinct), at most ``RemoteMapBuffer/Configuration/maximumConcurrentRequests``
-  /// at once, and calls `body` with each range's bytes as they arrive.
+  /// Fetches `count` ranges, the `index`th being `range(index)` (each non-empty), at most
+  /// ``RemoteMapBuffer/Configuration/maximumConcurrentRequests`` at once, and calls `body` with
+  /// each range's index and bytes as they arrive. Ranges are made one at a time, as they are sent.
   func forEachRange(
-    _ ranges: [Range<Int>], expecting identity: ObjectIdentity,
-    _ body: @escaping @Sendable (Range<Int>, ByteBuffer) throws -> Void
+    count: Int, range: @escaping @Sendable (Int) -> Range<Int>, expecting identity: ObjectIdentity,
+    _ body: @escaping @Sendable (Int, ByteBuffer) throws -> Void
   ) async throws {
     let width = max(1, configuration.maximumConcurrentRequests)
     try await withThrowingTaskGroup(of: Void.self) { group in
       var next = 0
       var inFlight = 0
-      while next < ranges.count || inFlight > 0 {
-        while next < ranges.count, inFlight < width {
-          let range = ranges[next]
+      while next < count || inFlight > 0 {
+        while next < count, inFlight < width {
+          let index = next
           next += 1
           inFlight += 1
           group.addTask {
-            let response = try await read(range, expecting: identity)
-            try body(range, response.body)
+            let response = try await read(range(index), expecting: identity)
+            try body(index, response.body)
           }
         }
         try await group.next()
@@ -229,12 +250,20 @@ extension HTTPRangeReader {
   /// Writes the bytes of `range` at their own offsets in `output`, in ranges of
   /// ``RemoteMapBuffer/Configuration/maximumCoalescedByteCount`` bytes fetched concurrently.
   func copy(_ range: Range<Int>, expecting identity: ObjectIdentity, to output: AtomicFile.Output) async throws {
+    guard !range.isEmpty else { return }
     let chunk = max(1, configuration.maximumCoalescedByteCount)
-    let ranges = stride(from: range.lowerBound, to: range.upperBound, by: chunk).map {
-      $0..<min(range.upperBound, $0 + chunk)
-    }
-    try await forEachRange(ranges, expecting: identity) { range, body in
-      try body.withUnsafeReadableBytes { try output.write($0, at: range.lowerBound) }
+    let (quotient, remainder) = range.count.quotientAndRemainder(dividingBy: chunk)
+    let start = range.lowerBound
+    let end = range.upperBound
+    try await forEachRange(
+      count: quotient + (remainder > 0 ? 1 : 0),
+      range: { index in
+        let lower = start + index * chunk
+        return lower..<(end - lower > chunk ? lower + chunk : end)
+      },
+      expecting: identity
+    ) { index, body in
+      try body.withUnsafeReadableBytes { try output.write($0, at: start + index * chunk) }
     }
   }
 }

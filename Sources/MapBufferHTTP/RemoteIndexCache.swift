@@ -8,10 +8,12 @@ import MapBuffer
 /// and checks the size the server reports, and when the object has changed the entry is
 /// replaced by a fresh index and the read is made again, transparently.
 ///
-/// Entries are files named by a hash of the object's ``RemoteMapBuffer/CacheIdentity``, written to
-/// a temporary file and renamed into place: several processes can share one folder, and a reader
-/// sees a whole entry or none. Each entry carries its own name and a CRC-32C, so a damaged or
-/// colliding file is a miss, never a wrong index.
+/// Entries are files named by the SHA-256 of the object's ``RemoteMapBuffer/CacheIdentity`` (the
+/// URL itself, which may carry a presigned signature, is never written), written to a temporary
+/// file and renamed into place: several processes can share one folder, and a reader sees a whole
+/// entry or none. Each entry carries that digest and a CRC-32C, so a damaged or foreign file is a
+/// miss, never a wrong index. Only objects with a strong ETag are cached: a size alone cannot
+/// tell two versions apart.
 public struct RemoteIndexCache: Sendable {
   /// The folder holding the entries; made when the first entry is written.
   public let directory: URL
@@ -29,15 +31,15 @@ public struct RemoteIndexCache: Sendable {
     var prefix: Data
   }
 
+  /// The SHA-256 of `key`: what names and identifies its entry.
+  static func digest(ofKey key: String) -> [UInt8] {
+    SHA256.hash(Data(key.utf8))
+  }
+
   /// The file holding the entry for `key`.
   func fileURL(forKey key: String) -> URL {
-    // FNV-1a, 64 bits: a name, not a check (the entry stores its key).
-    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-    for byte in key.utf8 {
-      hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
-    }
-    let name = String(hash, radix: 16)
-    return directory.appendingPathComponent(String(repeating: "0", count: 16 - name.count) + name + ".mbindex")
+    let name = Self.digest(ofKey: key).prefix(16).map { String(format: "%02x", $0) }.joined()
+    return directory.appendingPathComponent(name + ".mbindex")
   }
 
   /// The entry for `key`, or `nil` if there is none or it is damaged, foreign or larger than `limit`.
@@ -45,7 +47,7 @@ public struct RemoteIndexCache: Sendable {
     let url = fileURL(forKey: key)
     guard let attributes = try? FileManager.default.attributesOfItem(atPath: url.path),
       let size = (attributes[.size] as? NSNumber)?.intValue,
-      size <= limit + key.utf8.count + 4096
+      size - 4096 <= limit
     else { return nil }
     guard let data = try? Data(contentsOf: url) else { return nil }
     return Self.decode(data, key: key)
@@ -75,16 +77,14 @@ public struct RemoteIndexCache: Sendable {
 
   // MARK: Entry format
 
-  /// `MBIDXC01`, the key, the ETag, the size, the prefix, then a CRC-32C of all of it; lengths and
-  /// numbers little-endian.
-  private static let magic = Array("MBIDXC01".utf8)
+  /// `MBIDXC02`, the key's SHA-256, the ETag, the size, the prefix, then a CRC-32C of all of it;
+  /// lengths and numbers little-endian.
+  private static let magic = Array("MBIDXC02".utf8)
 
   static func encode(_ entry: Entry, key: String) -> Data {
     var out = Data(magic)
     func append<T: FixedWidthInteger>(_ value: T) { withUnsafeBytes(of: value.littleEndian) { out.append(contentsOf: $0) } }
-    let keyBytes = Data(key.utf8)
-    append(UInt32(keyBytes.count))
-    out.append(keyBytes)
+    out.append(contentsOf: digest(ofKey: key))
     if let etag = entry.identity.etag {
       let etagBytes = Data(etag.utf8)
       append(UInt8(1))
@@ -115,9 +115,9 @@ public struct RemoteIndexCache: Sendable {
     func integer(_ width: Int) -> UInt64? {
       take(width).map { $0.reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) } }
     }
-    guard let keyCount = integer(4), let keyBytes = take(Int(keyCount)),
-      String(decoding: keyBytes, as: UTF8.self) == key, let hasETag = integer(1)
-    else { return nil }
+    guard let keyDigest = take(32), keyDigest.elementsEqual(digest(ofKey: key)), let hasETag = integer(1) else {
+      return nil
+    }
     var etag: String?
     if hasETag == 1 {
       guard let etagCount = integer(4), let etagBytes = take(Int(etagCount)) else { return nil }

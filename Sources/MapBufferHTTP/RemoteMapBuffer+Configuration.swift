@@ -11,6 +11,9 @@ extension RemoteMapBuffer {
     /// The largest index a reader accepts (16 bytes a key), so that a damaged or hostile header
     /// cannot make it allocate without bound. 1 GiB by default.
     public var maximumIndexByteCount = 1 << 30
+    /// The largest stored item a lookup fetches, so that a damaged or hostile index cannot make
+    /// it receive without bound. 1 GiB by default.
+    public var maximumItemByteCount = 1 << 30
     /// The most requests one batch get (or validation, or download) runs at once.
     public var maximumConcurrentRequests = 8
     /// Items closer than this many bytes are fetched by one request in a batch get, the bytes
@@ -27,6 +30,7 @@ extension RemoteMapBuffer {
     /// What names the object in the index cache.
     public var cacheIdentity: CacheIdentity = .url
     /// Headers sent with every request, such as `Authorization: Bearer …` for a private bucket.
+    /// `Range`, `If-Match` and `Accept-Encoding` are the reader's own and are not replaced.
     public var headers: [(name: String, value: String)] = []
     /// Whether lookups verify each item's CRC-32C (format version 1). On by default.
     public var verifiesChecksums = true

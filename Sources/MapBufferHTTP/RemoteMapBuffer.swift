@@ -32,7 +32,13 @@ public final class RemoteMapBuffer: Sendable {
   /// How this map reads.
   public let configuration: Configuration
   let reader: HTTPRangeReader
-  private let current: Mutex<Snapshot>
+  private let state: Mutex<State>
+
+  /// The index lookups use now, and the fetch of a new one if one is under way.
+  private struct State: Sendable {
+    var snapshot: Snapshot
+    var refresh: Task<Snapshot, any Error>?
+  }
 
   /// The index a map reads with and where it came from.
   struct Snapshot: Sendable {
@@ -44,6 +50,8 @@ public final class RemoteMapBuffer: Sendable {
     var identity: ObjectIdentity
     /// Whether the index came from the cache and no answer has confirmed it yet.
     var isUnconfirmedCacheEntry: Bool
+    /// 0 for the index read at opening, then one more for each re-read.
+    var generation = 0
   }
 
   /// Opens the map at `url`: fetches its header and index, or takes them from the index cache.
@@ -67,7 +75,7 @@ public final class RemoteMapBuffer: Sendable {
     } else {
       snapshot = try await Self.fetchSnapshot(reader: reader)
     }
-    current = Mutex(snapshot)
+    state = Mutex(State(snapshot: snapshot))
   }
 
   // MARK: What the map is
@@ -129,7 +137,7 @@ public final class RemoteMapBuffer: Sendable {
         let map = snapshot.map
         guard let location = try map.location(of: key) else { return nil }
         let coding = map.itemCoding
-        return try await withStoredBytes(of: location, in: snapshot) { stored in
+        return try await withStoredBytes(of: location, key: key, in: snapshot) { stored in
           try coding.value(of: stored, key: key, position: location.position)
         }
       }
@@ -146,7 +154,7 @@ public final class RemoteMapBuffer: Sendable {
       guard location.range.count >= trailer else {
         throw MapBufferError.missingChecksum(key: key, position: location.position, storedSize: location.range.count)
       }
-      return try await withStoredBytes(of: location, in: snapshot) { Data($0.prefix($0.count - trailer)) }
+      return try await withStoredBytes(of: location, key: key, in: snapshot) { Data($0.prefix($0.count - trailer)) }
     }
   }
 
@@ -174,7 +182,7 @@ public final class RemoteMapBuffer: Sendable {
       }
       let coding = map.itemCoding
       let keyAt = keyOfPosition
-      let decoded = try await forEachStoredItem(wanted, in: snapshot) { location, stored in
+      let decoded = try await forEachStoredItem(wanted, keys: keyAt, in: snapshot) { location, stored in
         try coding.value(of: stored, key: keyAt[location.position]!, position: location.position)
       }
       return positions.map { $0.flatMap { decoded[$0] } }
@@ -187,7 +195,8 @@ public final class RemoteMapBuffer: Sendable {
   /// ``MapBuffer/ValidationDepth/deep``, every item: fetched in coalesced, concurrent requests,
   /// each checksum verified and each item decoded. Nothing is kept.
   ///
-  /// - Parameter progress: called after each batch of items checked, with the count so far and the total.
+  /// - Parameter progress: called after each item checked, with the count so far and the total;
+  ///   from concurrent tasks, so counts can arrive out of order.
   public func validate(
     _ depth: MapBuffer.ValidationDepth = .shallow,
     progress: (@Sendable (_ checked: Int, _ total: Int) -> Void)? = nil
@@ -201,7 +210,8 @@ public final class RemoteMapBuffer: Sendable {
       let locations = try (0..<snapshot.map.count).map { try snapshot.map.entryLocation(at: $0) }
       let checked = Atomic<Int>(0)
       let total = locations.count
-      _ = try await forEachStoredItem(locations.map(\.location), in: snapshot, keepingResults: false) { location, stored in
+      let keys = Dictionary(uniqueKeysWithValues: locations.map { ($0.location.position, $0.key) })
+      _ = try await forEachStoredItem(locations.map(\.location), keys: keys, in: snapshot, keepingResults: false) { location, stored in
         let key = locations[location.position].key
         let payload = try coding.payload(of: stored, key: key, position: location.position)
         if coding.compression != .none { _ = try coding.decode(payload: payload, key: key) }
@@ -217,9 +227,13 @@ public final class RemoteMapBuffer: Sendable {
   /// at once, each checked against the object's identity so that a change midway is an error
   /// rather than a mixed file. The file is then a local map like any other.
   public func download(to destination: URL) async throws {
-    let identity = snapshot.identity
-    try await AtomicFile.write(to: destination) { output in
-      try await reader.copy(0..<identity.size, expecting: identity, to: output)
+    try await withCurrentSnapshot { snapshot in
+      let prefix = snapshot.prefix.bytes
+      try await AtomicFile.write(to: destination) { output in
+        try prefix.withUnsafeBytes { try output.write($0, at: 0) }
+        try await reader.copy(prefix.count..<snapshot.identity.size, expecting: snapshot.identity, to: output)
+      }
+      confirm(snapshot)
     }
   }
 
@@ -244,24 +258,54 @@ public final class RemoteMapBuffer: Sendable {
   // MARK: Snapshots
 
   /// The index lookups use now.
-  var snapshot: Snapshot { current.withLock { $0 } }
+  var snapshot: Snapshot { state.withLock { $0.snapshot } }
 
   /// Runs `body` with the current index. If the index came from the cache and the object has
-  /// changed since, fetches the new index, caches it, and runs `body` once more.
+  /// changed since, fetches the new index (once, however many tasks find out together), caches
+  /// it, and runs `body` once more.
   private func withCurrentSnapshot<Result: Sendable>(
     _ body: (Snapshot) async throws -> Result
   ) async throws -> Result {
     let snapshot = self.snapshot
     do {
-      let result = try await body(snapshot)
-      if snapshot.isUnconfirmedCacheEntry {
-        current.withLock { if $0.identity == snapshot.identity { $0.isUnconfirmedCacheEntry = false } }
-      }
-      return result
+      return try await body(snapshot)
     } catch RemoteMapBufferError.objectChanged where snapshot.isUnconfirmedCacheEntry {
-      let fresh = try await Self.fetchSnapshot(reader: reader)
-      current.withLock { $0 = fresh }
-      return try await body(fresh)
+      return try await body(try await refreshed(replacing: snapshot))
+    }
+  }
+
+  /// Notes that an answer matched `snapshot`'s identity: a cached index is then as good as a
+  /// fetched one, and a later change of the object is an error rather than a re-read.
+  private func confirm(_ snapshot: Snapshot) {
+    guard snapshot.isUnconfirmedCacheEntry else { return }
+    state.withLock { if $0.snapshot.generation == snapshot.generation { $0.snapshot.isUnconfirmedCacheEntry = false } }
+  }
+
+  /// The index that replaces `stale`: fetched by the first task to ask, awaited by the others.
+  private func refreshed(replacing stale: Snapshot) async throws -> Snapshot {
+    let reader = self.reader
+    let (task, current) = state.withLock { state -> (Task<Snapshot, any Error>?, Snapshot) in
+      guard state.snapshot.generation == stale.generation else { return (nil, state.snapshot) }
+      if let refresh = state.refresh { return (refresh, state.snapshot) }
+      let refresh = Task {
+        var fresh = try await Self.fetchSnapshot(reader: reader)
+        fresh.generation = stale.generation + 1
+        return fresh
+      }
+      state.refresh = refresh
+      return (refresh, state.snapshot)
+    }
+    guard let task else { return current }
+    do {
+      let fresh = try await task.value
+      state.withLock { state in
+        if state.snapshot.generation == stale.generation { state.snapshot = fresh }
+        state.refresh = nil
+      }
+      return fresh
+    } catch {
+      state.withLock { $0.refresh = nil }
+      throw error
     }
   }
 
@@ -269,39 +313,47 @@ public final class RemoteMapBuffer: Sendable {
   private static func cachedSnapshot(url: URL, configuration: Configuration) -> Snapshot? {
     guard let cache = configuration.indexCache,
       let entry = cache.entry(
-        forKey: configuration.cacheIdentity.key(for: url), maximumIndexByteCount: configuration.maximumIndexByteCount)
+        forKey: configuration.cacheIdentity.key(for: url), maximumIndexByteCount: configuration.maximumIndexByteCount),
+      entry.identity.hasStrongETag
     else { return nil }
-    guard let snapshot = try? makeSnapshot(prefix: entry.prefix, identity: entry.identity, configuration: configuration),
-      snapshot.prefix.bytes.count >= snapshot.map.indexByteCount + 16
+    guard var snapshot = try? makeSnapshot(prefix: entry.prefix, identity: entry.identity, configuration: configuration),
+      snapshot.map.indexByteCount <= configuration.maximumIndexByteCount
     else { return nil }
-    var cached = snapshot
-    cached.isUnconfirmedCacheEntry = true
-    return cached
+    snapshot.isUnconfirmedCacheEntry = true
+    return snapshot
   }
 
   /// Fetches the header and index (one request, or two for an index past the first request's
-  /// bytes) and stores them in the cache, if there is one.
+  /// bytes) and stores them in the cache, if there is one and the object has a strong ETag.
   private static func fetchSnapshot(reader: HTTPRangeReader) async throws -> Snapshot {
     let configuration = reader.configuration
-    let first = try await reader.read(
-      0..<max(16, configuration.initialFetchByteCount), expecting: nil, allowsShorter: true)
+    let first: HTTPRangeReader.Response
+    do {
+      first = try await reader.read(0..<max(16, configuration.initialFetchByteCount), expecting: nil, allowsShorter: true)
+    } catch RemoteMapBufferError.rangeNotSatisfiable(_, _, let size?) where size < 16 {
+      throw MapBufferError.truncatedHeader(byteCount: size, required: 16)
+    }
     let identity = first.identity
-    var prefix = Data(copying: first.body)
-    guard prefix.count >= 16 else {
+    guard first.body.readableBytes >= 16 else {
       throw MapBufferError.truncatedHeader(byteCount: identity.size, required: 16)
     }
-    let header = try MapBuffer(source: FetchedPrefix(bytes: prefix.prefix(16), objectSize: identity.size))
-    let indexEnd = 16 + header.indexByteCount
+    let header = try first.body.withUnsafeReadableBytes {
+      try MapBuffer(source: FetchedPrefix(bytes: Data($0.prefix(16)), objectSize: identity.size))
+    }
     guard header.indexByteCount <= configuration.maximumIndexByteCount else {
       throw RemoteMapBufferError.indexTooLarge(
         url: reader.displayURL, byteCount: header.indexByteCount, limit: configuration.maximumIndexByteCount)
     }
+    let indexEnd = 16 + header.indexByteCount
+    var prefix = Data(capacity: max(indexEnd, first.body.readableBytes))
+    first.body.withUnsafeReadableBytes { prefix.append(contentsOf: $0) }
     if indexEnd > prefix.count {
       let rest = try await reader.read(prefix.count..<indexEnd, expecting: identity)
-      prefix.append(Data(copying: rest.body))
+      rest.body.withUnsafeReadableBytes { prefix.append(contentsOf: $0) }
     }
     let snapshot = try makeSnapshot(prefix: prefix, identity: identity, configuration: configuration)
-    if let cache = configuration.indexCache {
+    if let cache = configuration.indexCache, identity.hasStrongETag {
+      // Only with a strong ETag: a size alone cannot tell two versions of an object apart.
       cache.store(
         RemoteIndexCache.Entry(identity: identity, prefix: prefix.prefix(indexEnd)),
         forKey: configuration.cacheIdentity.key(for: reader.url))
@@ -323,45 +375,62 @@ public final class RemoteMapBuffer: Sendable {
 
   // MARK: Fetching items
 
-  /// Calls `body` with the stored bytes of the item at `location`: from the prefix when it lies
-  /// there, else from one range request.
+  /// Throws unless the item at `location` is within ``Configuration/maximumItemByteCount``.
+  private func checkSize(of location: ItemLocation, key: UInt64) throws {
+    guard location.range.count <= configuration.maximumItemByteCount else {
+      throw RemoteMapBufferError.itemTooLarge(
+        url: reader.displayURL, key: key, byteCount: location.range.count, limit: configuration.maximumItemByteCount)
+    }
+  }
+
+  /// Whether the item at `location` lies in bytes already fetched (or has no bytes).
+  private func isFetched(_ location: ItemLocation, in snapshot: Snapshot) -> Bool {
+    location.range.isEmpty || location.range.upperBound <= snapshot.prefix.bytes.count
+  }
+
+  /// Calls `body` with the stored bytes of the item at `location`, whose key is `key`: from the
+  /// prefix when it lies there, else from one range request.
   func withStoredBytes<Result>(
-    of location: ItemLocation, in snapshot: Snapshot, _ body: (UnsafeRawBufferPointer) throws -> Result
+    of location: ItemLocation, key: UInt64, in snapshot: Snapshot, _ body: (UnsafeRawBufferPointer) throws -> Result
   ) async throws -> Result {
-    if location.range.upperBound <= snapshot.prefix.bytes.count || location.range.isEmpty {
+    if isFetched(location, in: snapshot) {
       return try snapshot.prefix.withUnsafeBytes(in: location.range.isEmpty ? 0..<0 : location.range, body)
     }
+    try checkSize(of: location, key: key)
     let response = try await reader.read(location.range, expecting: snapshot.identity)
+    confirm(snapshot)
     return try response.body.withUnsafeReadableBytes(body)
   }
 
-  /// Runs `transform` on the stored bytes of every item in `locations` (distinct positions),
-  /// fetched in coalesced ranges with bounded concurrency; returns the results by index position.
+  /// Runs `transform` on the stored bytes of every item in `locations` (distinct positions,
+  /// `keys` giving each position's key), fetched in coalesced ranges with bounded concurrency;
+  /// returns the results by index position.
   func forEachStoredItem(
-    _ locations: [ItemLocation], in snapshot: Snapshot, keepingResults: Bool = true,
+    _ locations: [ItemLocation], keys: [Int: UInt64], in snapshot: Snapshot, keepingResults: Bool = true,
     _ transform: @escaping @Sendable (ItemLocation, UnsafeRawBufferPointer) throws -> Data
   ) async throws -> [Int: Data] {
     var results: [Int: Data] = [:]
     var remote: [ItemLocation] = []
     for location in locations {
-      if location.range.upperBound <= snapshot.prefix.bytes.count || location.range.isEmpty {
+      if isFetched(location, in: snapshot) {
         let value = try snapshot.prefix.withUnsafeBytes(in: location.range.isEmpty ? 0..<0 : location.range) {
           try transform(location, $0)
         }
         if keepingResults { results[location.position] = value }
       } else {
+        try checkSize(of: location, key: keys[location.position] ?? 0)
         remote.append(location)
       }
     }
     let groups = RangeCoalescing.groups(
       of: remote, gap: configuration.coalescingGapByteCount, maximumLength: configuration.maximumCoalescedByteCount)
     let collected = Mutex<[Int: Data]>([:])
-    try await reader.forEachRange(groups.map(\.range), expecting: snapshot.identity) { range, body in
-      let group = groups.first { $0.range == range }!
+    try await reader.forEachRange(count: groups.count, range: { groups[$0].range }, expecting: snapshot.identity) { index, body in
+      let group = groups[index]
       var values: [(Int, Data)] = []
       try body.withUnsafeReadableBytes { bytes in
         for location in group.members {
-          let start = location.range.lowerBound - range.lowerBound
+          let start = location.range.lowerBound - group.range.lowerBound
           let stored = UnsafeRawBufferPointer(rebasing: bytes[start..<(start + location.range.count)])
           let value = try transform(location, stored)
           if keepingResults { values.append((location.position, value)) }
@@ -371,6 +440,7 @@ public final class RemoteMapBuffer: Sendable {
         collected.withLock { for (position, value) in values { $0[position] = value } }
       }
     }
+    if !groups.isEmpty { confirm(snapshot) }
     return results.merging(collected.withLock { $0 }) { first, _ in first }
   }
 }

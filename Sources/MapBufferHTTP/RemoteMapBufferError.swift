@@ -27,7 +27,9 @@ public enum RemoteMapBufferError: Error, Sendable, Equatable, CustomStringConver
   case objectChanged(url: String, expected: ObjectIdentity, found: ObjectIdentity?)
   /// The map's index is larger than ``RemoteMapBuffer/Configuration/maximumIndexByteCount``.
   case indexTooLarge(url: String, byteCount: Int, limit: Int)
-  /// The server kept failing (5xx or 429) through every attempt.
+  /// The index places the item of `key` in more bytes than ``RemoteMapBuffer/Configuration/maximumItemByteCount``.
+  case itemTooLarge(url: String, key: UInt64, byteCount: Int, limit: Int)
+  /// The server kept failing (5xx, 408 or 429) through every attempt.
   case serverError(url: String, status: Int, attempts: Int)
   /// The server answered with a status a range read cannot use.
   case unexpectedStatus(url: String, status: Int)
@@ -61,6 +63,8 @@ public enum RemoteMapBufferError: Error, Sendable, Equatable, CustomStringConver
         + (found.map { ", found \($0))" } ?? ", the server answered 412 to If-Match)") + "; open it again"
     case let .indexTooLarge(url, byteCount, limit):
       "\(url): the index has \(byteCount) bytes, more than the limit of \(limit)"
+    case let .itemTooLarge(url, key, byteCount, limit):
+      "\(url): the item of key \(key) has \(byteCount) stored bytes, more than the limit of \(limit)"
     case let .serverError(url, status, attempts):
       "\(url): the server answered \(status) to each of \(attempts) attempt\(attempts == 1 ? "" : "s")"
     case let .unexpectedStatus(url, status):
@@ -104,7 +108,7 @@ public struct ObjectIdentity: Sendable, Hashable, CustomStringConvertible {
 
 extension URL {
   /// The URL without its query and fragment, for messages: a presigned URL's query is a credential.
-  var redactedForDisplay: String {
+  package var redactedForDisplay: String {
     guard var components = URLComponents(url: self, resolvingAgainstBaseURL: false) else { return "<url>" }
     let hadQuery = components.query != nil
     components.query = nil

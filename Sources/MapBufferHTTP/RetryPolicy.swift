@@ -31,9 +31,13 @@ public struct RetryPolicy: Sendable, Equatable {
   /// The wait after failed attempt number `attempt` (1-based): between half and all of the
   /// exponential backoff.
   func delay(afterAttempt attempt: Int) -> Duration {
-    let growth = Foundation.pow(multiplier, Double(max(0, attempt - 1)))
-    let full = min(initialBackoff * growth, maximumBackoff)
-    return full * Double.random(in: 0.5...1)
+    let initial = Double(initialBackoff.components.seconds) + Double(initialBackoff.components.attoseconds) / 1e18
+    let maximum = Double(maximumBackoff.components.seconds) + Double(maximumBackoff.components.attoseconds) / 1e18
+    // In seconds as a Double, clamped before it becomes a Duration: a growth that overflows to
+    // infinity (a large multiplier, many attempts) is simply the maximum.
+    let grown = initial * Foundation.pow(max(1, multiplier), Double(max(0, attempt - 1)))
+    let seconds = max(0, min(grown.isFinite ? grown : maximum, maximum))
+    return .nanoseconds(Int64(seconds * Double.random(in: 0.5...1) * 1e9))
   }
 }
 

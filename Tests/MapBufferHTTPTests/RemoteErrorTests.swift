@@ -190,6 +190,49 @@ struct RemoteErrorTests {
     }
   }
 
+  @Test("An item larger than the configured bound is refused before any request")
+  func itemTooLarge() async throws {
+    let server = try NginxServer()
+    let (bytes, _) = try sampleMap(count: 100, valueBytes: 1000)
+    let url = try server.publish(bytes, at: "items.mb")
+    var configuration = testConfiguration(initialFetch: 16 + 1600)
+    configuration.maximumItemByteCount = 500
+    let remote = try await RemoteMapBuffer(url: url, configuration: configuration)
+    let single = await remoteError { _ = try await remote[10] }
+    #expect(single == .itemTooLarge(url: url.absoluteString, key: 10, byteCount: 1004, limit: 500))
+    let batch = await remoteError { _ = try await remote.values(forKeys: [20, 30]) }
+    guard case .itemTooLarge = batch else {
+      Issue.record("expected itemTooLarge, got \(String(describing: batch))")
+      return
+    }
+    #expect(await server.requests().count == 1)
+  }
+
+  @Test("Backoff grows, stays within its bounds, and never overflows")
+  func backoff() {
+    let policy = RetryPolicy(maximumAttempts: 1000, initialBackoff: .milliseconds(100), maximumBackoff: .seconds(5), multiplier: 1e10)
+    for attempt in [1, 2, 3, 50, 999] {
+      let delay = policy.delay(afterAttempt: attempt)
+      #expect(delay <= .seconds(5) && delay >= .milliseconds(50), "attempt \(attempt): \(delay)")
+    }
+    #expect(policy.delay(afterAttempt: 999) >= .milliseconds(2500))
+    #expect(RetryPolicy(initialBackoff: .milliseconds(100)).delay(afterAttempt: 1) <= .milliseconds(100))
+  }
+
+  @Test("The reader's own headers cannot be replaced by configured ones")
+  func reservedHeaders() async throws {
+    let server = try NginxServer()
+    let (bytes, values) = try sampleMap(count: 100, valueBytes: 1000)
+    let url = try server.publish(bytes, at: "headers.mb")
+    var configuration = testConfiguration(initialFetch: 16 + 1600)
+    configuration.headers = [("Range", "bytes=0-0"), ("If-Match", "\"nonsense\""), ("X-Trace", "1")]
+    let remote = try await RemoteMapBuffer(url: url, configuration: configuration)
+    #expect(try await remote[500] == values[500])
+    let requests = await server.requests()
+    #expect(requests.map(\.range) == ["bytes=0-1615", rangeHeader(try storedRange(of: 500, in: bytes))])
+    #expect(requests.last?.ifMatch == remote.identity.etag)
+  }
+
   @Test("Messages leave out a presigned URL's query, which holds its signature")
   func messagesRedactQuery() async throws {
     let server = try NginxServer()

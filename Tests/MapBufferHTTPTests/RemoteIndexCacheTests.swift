@@ -43,7 +43,7 @@ struct RemoteIndexCacheTests {
     let old = try sampleMap(count: 300, valueBytes: 500)
     let url = try server.publish(old.bytes, at: "changing.mb")
     // The first request covers exactly the new version's header and index, so items always cost a request.
-    let configuration = testConfiguration(initialFetch: 16 + 16 * 310, cache: cache)
+    let configuration = testConfiguration(initialFetch: 16 + 16 * 310, attempts: 3, cache: cache)
     _ = try await RemoteMapBuffer(url: url, configuration: configuration)
 
     // A new version: other values, another size (so another ETag even within the same second).
@@ -52,6 +52,7 @@ struct RemoteIndexCacheTests {
     server.clearLog()
     let stale = try await RemoteMapBuffer(url: url, configuration: configuration)
     #expect(stale.count == 300)                    // the cached index, before any request
+    #expect(try await stale[5] == nil)              // absent from the old index: no request, nothing confirmed
     #expect(try await stale[10] == new.values[10])  // located with the old index, answered from the new
     #expect(stale.count == 310)
     let requests = await server.requests()
@@ -62,6 +63,64 @@ struct RemoteIndexCacheTests {
     #expect(fresh.count == 310)
     #expect(try await fresh[3050] == new.values[3050])
     #expect(await server.requests().count == 1)
+  }
+
+  @Test("Concurrent lookups that find a stale cached index re-read the index once")
+  func oneRefreshForManyLookups() async throws {
+    let server = try NginxServer()
+    let folder = try Fixtures.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    // Retries on: a connection the server closed after a 412 can race the next request on it.
+    let configuration = testConfiguration(initialFetch: 16 + 16 * 300, attempts: 3, cache: RemoteIndexCache(directory: folder))
+    let old = try sampleMap(count: 300, valueBytes: 500)
+    let url = try server.publish(old.bytes, at: "shared.mb")
+    _ = try await RemoteMapBuffer(url: url, configuration: configuration)
+    let new = try sampleMap(count: 300, valueBytes: 520)
+    try server.publish(new.bytes, at: "shared.mb")
+    server.clearLog()
+    let stale = try await RemoteMapBuffer(url: url, configuration: configuration)
+    let keys: [UInt64] = (0..<8).map { UInt64($0 * 370) }
+    let fetched = try await withThrowingTaskGroup(of: (UInt64, Data?).self) { group in
+      for key in keys { group.addTask { (key, try await stale[key]) } }
+      return try await group.reduce(into: [UInt64: Data?]()) { $0[$1.0] = $1.1 }
+    }
+    #expect(keys.allSatisfy { fetched[$0] == new.values[$0] })
+    let requests = await server.requests()
+    #expect(requests.filter { $0.range == "bytes=0-4815" }.count == 1)   // the index, read once
+    #expect(requests.filter { $0.status == 412 }.count <= keys.count)
+  }
+
+  @Test("An object without a strong ETag is not cached: a size cannot tell versions apart")
+  func noETagNoCache() async throws {
+    let server = try NginxServer()
+    let folder = try Fixtures.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let cache = RemoteIndexCache(directory: folder)
+    let (bytes, values) = try sampleMap(count: 100, valueBytes: 1000)
+    try server.publish(bytes, at: "plain.mb")
+    let url = server.url("noetag/plain.mb")
+    let first = try await RemoteMapBuffer(url: url, configuration: testConfiguration(initialFetch: 16 + 1600, cache: cache))
+    #expect(first.identity.etag == nil)
+    #expect(cache.entry(forKey: url.absoluteString, maximumIndexByteCount: 1 << 20) == nil)
+    server.clearLog()
+    let second = try await RemoteMapBuffer(url: url, configuration: testConfiguration(initialFetch: 16 + 1600, cache: cache))
+    #expect(try await second[990] == values[990])
+    #expect(await server.requests().count == 2)   // the index again, then the item
+  }
+
+  @Test("A cache file never holds the URL: a presigned URL's signature stays off the disk")
+  func cacheFileHoldsNoURL() async throws {
+    let server = try NginxServer()
+    let folder = try Fixtures.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let (bytes, _) = try sampleMap(count: 10, valueBytes: 10)
+    let base = try server.publish(bytes, at: "secret.mb")
+    let url = URL(string: base.absoluteString + "?X-Amz-Signature=s3cr3t")!
+    _ = try await RemoteMapBuffer(url: url, configuration: testConfiguration(cache: RemoteIndexCache(directory: folder)))
+    let files = try FileManager.default.contentsOfDirectory(atPath: folder.path)
+    #expect(files.count == 1)
+    let contents = try Data(contentsOf: folder.appendingPathComponent(files[0]))
+    #expect(contents.range(of: Data("s3cr3t".utf8)) == nil && contents.range(of: Data("secret.mb".utf8)) == nil)
   }
 
   @Test("Presigned-style URLs share one entry when the cache ignores the query")

@@ -112,12 +112,16 @@ struct RemoteToolTests {
       (["keys", server.url("forbidden/cells.mb").absoluteString], "access denied (403)"),
       (["get", server.url("cells.mb").absoluteString, "8"], "key 8 is not in"),
       (["info", "http://"], "is not a valid URL"),
+      // A presigned URL's signature never reaches the message.
+      (["get", server.url("cells.mb").absoluteString + "?X-Amz-Signature=s3cr3t", "8"], "key 8 is not in http://127.0.0.1:\(server.port)/cells.mb?…"),
+      (["info", server.url("missing.mb").absoluteString + "?X-Amz-Signature=s3cr3t"], "missing.mb?…: no such object"),
     ]
     for (arguments, message) in cases {
       let result = try ToolRunner.run(arguments)
       #expect(result.status == 1, "\(arguments)")
       #expect(result.standardError.contains(message), "\(arguments): \(result.standardError)")
       #expect(result.standardError.split(separator: "\n").count == 1, "\(arguments): \(result.standardError)")
+      #expect(!result.standardError.contains("s3cr3t"), "\(arguments): \(result.standardError)")
     }
   }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import MapBuffer
 import MapBufferTestSupport
 import Testing
 

@@ -1,4 +1,5 @@
 import Foundation
+import MapBuffer
 
 /// Paths to the test fixtures and to the repository.
 public enum Fixtures {

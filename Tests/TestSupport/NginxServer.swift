@@ -11,7 +11,8 @@ import Glibc
 /// - `/norange/NAME`: the file, with range support off (`max_ranges 0`): a `200` with the whole body;
 /// - `/unavailable/NAME`: always `503`;
 /// - `/eventually/NAME`: `503` until the file `root/eventually/NAME` exists, then the file;
-/// - `/forbidden/NAME`: always `403`.
+/// - `/forbidden/NAME`: always `403`;
+/// - `/noetag/NAME`: the file, without an `ETag`.
 public final class NginxServer: Sendable {
   /// The folder served at `/`.
   public let root: URL
@@ -173,6 +174,7 @@ public final class NginxServer: Sendable {
           location /unavailable/ { return 503; }
           location /forbidden/ { return 403; }
           location /eventually/ { try_files $uri =503; }
+          location /noetag/ { alias \(root.path)/; etag off; }
         }
       }
       """

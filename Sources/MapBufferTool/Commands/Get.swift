@@ -36,16 +36,16 @@ struct Get: AsyncParsableCommand {
     switch try await MapFile.openForItems(file) {
     case .remote(let remote):
       // One range request for the item.
-      let value = try await describingFailures(file) { try await stored ? remote.storedBytes(forKey: key) : remote[key] }
-      guard let value else { throw ToolFailure("key \(key) is not in \(file)") }
+      let value = try await describingFailures(RemoteInput.displayName(file)) { try await stored ? remote.storedBytes(forKey: key) : remote[key] }
+      guard let value else { throw ToolFailure("key \(key) is not in \(RemoteInput.displayName(file))") }
       try value.withUnsafeBytes { try output.writeDirectly($0) }
     case .local(.mapBuffer(let map)):
-      let value = try describingFailures(file) { try stored ? map.storedBytes(forKey: key) : map[key] }
-      guard let value else { throw ToolFailure("key \(key) is not in \(file)") }
+      let value = try describingFailures(RemoteInput.displayName(file)) { try stored ? map.storedBytes(forKey: key) : map[key] }
+      guard let value else { throw ToolFailure("key \(key) is not in \(RemoteInput.displayName(file))") }
       try value.withUnsafeBytes { try output.writeDirectly($0) }
     case .local(.intMap(let map)):
-      guard let value = try describingFailures(file, { try map[key] }) else {
-        throw ToolFailure("key \(key) is not in \(file)")
+      guard let value = try describingFailures(RemoteInput.displayName(file), { try map[key] }) else {
+        throw ToolFailure("key \(key) is not in \(RemoteInput.displayName(file))")
       }
       if stored {
         try withUnsafeBytes(of: value.littleEndian) { try output.writeDirectly($0) }

@@ -17,7 +17,7 @@ struct Keys: AsyncParsableCommand {
 
   func run() async throws {
     let map = try await MapFile.openIndex(file)
-    let keys: [UInt64] = try describingFailures(file) {
+    let keys: [UInt64] = try describingFailures(RemoteInput.displayName(file)) {
       switch map {
       case .mapBuffer(let map): try map.keys
       case .intMap(let map): try map.keys

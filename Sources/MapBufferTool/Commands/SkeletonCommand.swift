@@ -63,7 +63,7 @@ struct SkeletonCommand: AsyncParsableCommand {
     guard let label = try optionalKey(from: key) else {
       if RemoteInput.isURL(file) {
         let bytes = try await RemoteInput.wholeObject(file)
-        return try describingFailures(file) { try Skeleton(precomputed: bytes) }
+        return try describingFailures(RemoteInput.displayName(file)) { try Skeleton(precomputed: bytes) }
       }
       try requireReadableFile(file)
       return try describingFailures(printableName(file)) {
@@ -74,14 +74,14 @@ struct SkeletonCommand: AsyncParsableCommand {
     let found: Skeleton?
     switch try await MapFile.openForItems(file) {
     case .remote(let remote):
-      found = try await describingFailures(file) { try await RemoteTypedMapBuffer<Skeleton>(remote)[label] }
+      found = try await describingFailures(RemoteInput.displayName(file)) { try await RemoteTypedMapBuffer<Skeleton>(remote)[label] }
     case .local(.mapBuffer(let map)):
-      found = try describingFailures(file) { try TypedMapBuffer<Skeleton>(map)[label] }
+      found = try describingFailures(RemoteInput.displayName(file)) { try TypedMapBuffer<Skeleton>(map)[label] }
     case .local(.intMap):
-      throw ToolFailure("\(file) is an IntMap; 'skeleton' works on MapBuffer files")
+      throw ToolFailure("\(RemoteInput.displayName(file)) is an IntMap; 'skeleton' works on MapBuffer files")
     }
     guard var skeleton = found else {
-      throw ToolFailure("key \(label) is not in \(file)")
+      throw ToolFailure("key \(label) is not in \(RemoteInput.displayName(file))")
     }
     skeleton.id = label
     return skeleton

@@ -31,13 +31,13 @@ struct Validate: AsyncParsableCommand {
       map = file
     case .remote(let remote):
       // Every item fetched in large coalesced ranges, checked, and dropped.
-      try await describingFailures("\(file) is invalid") { try await remote.validate(.deep) }
+      try await describingFailures("\(RemoteInput.displayName(file)) is invalid") { try await remote.validate(.deep) }
       var output = StandardOutput()
       try output.write("ok\n")
       try output.flush()
       return
     }
-    try describingFailures("\(file) is invalid") {
+    try describingFailures("\(RemoteInput.displayName(file)) is invalid") {
       switch map {
       case .mapBuffer(let map):
         let progress = ProgressBar("validating", total: deep ? map.count : 0)

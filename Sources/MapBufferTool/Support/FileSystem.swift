@@ -127,6 +127,7 @@ struct CreatedDirectories {
 /// quoted, with its control characters, line breaks, quotes and backslashes escaped the way a
 /// Swift string literal writes them (`"bad\nname"`), so a message stays on one line.
 func printableName(_ name: String) -> String {
+  if RemoteInput.isURL(name) { return RemoteInput.displayName(name) }
   guard name.unicodeScalars.contains(where: needsEscaping) else { return name }
   var out = "\""
   for scalar in name.unicodeScalars {

@@ -13,9 +13,18 @@ enum RemoteInput {
   /// The URL `argument` spells, or a ``ToolFailure``.
   static func url(_ argument: String) throws -> URL {
     guard let url = URL(string: argument), url.host != nil else {
-      throw ToolFailure("\(argument) is not a valid URL")
+      throw ToolFailure("\(displayName(argument)) is not a valid URL")
     }
     return url
+  }
+
+  /// `argument` as messages show it: a URL without its query (a presigned URL's signature),
+  /// anything else as it is.
+  static func displayName(_ argument: String) -> String {
+    guard isURL(argument) else { return argument }
+    if let url = URL(string: argument), url.host != nil { return url.redactedForDisplay }
+    guard let query = argument.firstIndex(where: { $0 == "?" || $0 == "#" }) else { return argument }
+    return argument[..<query] + "?…"
   }
 
   /// How the tool reads remote maps: the library's defaults (64 KiB first request, 8 concurrent
@@ -34,10 +43,10 @@ enum RemoteInput {
     let url = try url(argument)
     let copy = FileManager.default.temporaryDirectory.appendingPathComponent("mapbuffer-download-\(UUID().uuidString)")
     defer { unlink(copy.path) }   // the mapping outlives the name
-    try await describingFailures(argument) {
+    try await describingFailures(displayName(argument)) {
       try await RemoteMapBuffer.download(from: url, to: copy, configuration: configuration)
     }
-    return try MapFile.open(copy.path, displayName: argument)
+    return try MapFile.open(copy.path, displayName: displayName(argument))
   }
 
   /// The whole object at `argument`, copied through an unlinked temporary file.
@@ -45,7 +54,7 @@ enum RemoteInput {
     let url = try url(argument)
     let copy = FileManager.default.temporaryDirectory.appendingPathComponent("mapbuffer-download-\(UUID().uuidString)")
     defer { unlink(copy.path) }
-    return try await describingFailures(argument) {
+    return try await describingFailures(displayName(argument)) {
       try await RemoteMapBuffer.download(from: url, to: copy, configuration: configuration)
       return try Data(contentsOf: copy, options: .alwaysMapped)
     }
@@ -84,7 +93,7 @@ extension MapFile {
     } catch where RemoteInput.isIntMap(error) {
       return .local(try await RemoteInput.localCopy(argument))
     } catch {
-      throw toolFailure(error, context: argument)
+      throw toolFailure(error, context: RemoteInput.displayName(argument))
     }
   }
 
