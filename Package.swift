@@ -23,6 +23,7 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     // Only MapBufferHTTP (and the tool, which reads URLs through it) depends on the HTTP client.
     .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+    .package(url: "https://github.com/apple/swift-nio", from: "2.100.0"),
   ],
   targets: [
     // C shim over the system compression libraries (one job: codecs).
@@ -59,6 +60,8 @@ let package = Package(
       dependencies: [
         "MapBuffer", "MapBufferCodable",
         .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOHTTP1", package: "swift-nio"),
       ]
     ),
     // The `mapbuffer` command-line tool.

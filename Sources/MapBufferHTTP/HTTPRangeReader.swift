@@ -43,7 +43,7 @@ struct HTTPRangeReader: Sendable {
       attempt += 1
       let outcome: AttemptOutcome
       do {
-        outcome = try await attemptWithTimeout(range, expecting: identity, allowsShorter: allowsShorter)
+        outcome = try await sendOnce(range, expecting: identity, allowsShorter: allowsShorter)
       } catch let error as RemoteMapBufferError {
         throw error
       } catch is CancellationError {
@@ -70,7 +70,7 @@ struct HTTPRangeReader: Sendable {
   }
 
   /// What one attempt came to: bytes, or a failure worth another attempt.
-  fileprivate enum AttemptOutcome: Sendable {
+  private enum AttemptOutcome: Sendable {
     case success(Response)
     case retryable(RetryableFailure)
   }
@@ -80,7 +80,6 @@ struct HTTPRangeReader: Sendable {
 
   /// Whether `error`, thrown by the client, would recur on another attempt.
   static func isPermanent(_ error: any Error) -> Bool {
-    if error is NIOTooManyBytesError { return true }
     if let error = error as? HTTPClientError {
       let transient: [HTTPClientError] = [
         .remoteConnectionClosed, .connectTimeout, .readTimeout, .writeTimeout, .deadlineExceeded,
@@ -93,7 +92,7 @@ struct HTTPRangeReader: Sendable {
   }
 
   /// A failure that another attempt may cure.
-  fileprivate enum RetryableFailure: Sendable {
+  private enum RetryableFailure: Sendable {
     case status(Int)
     case timeout
     case connection(String)
@@ -107,56 +106,57 @@ struct HTTPRangeReader: Sendable {
     }
   }
 
-  /// One attempt, abandoned (and its connection closed) when ``RemoteMapBuffer/Configuration/requestTimeout`` passes.
-  private func attemptWithTimeout(
+  /// Sends one request and checks its answer. The client's deadline,
+  /// ``RemoteMapBuffer/Configuration/requestTimeout`` from now, covers the whole answer.
+  private func sendOnce(
     _ range: Range<Int>, expecting identity: ObjectIdentity?, allowsShorter: Bool
   ) async throws -> AttemptOutcome {
-    let timeout = configuration.requestTimeout
-    return try await withThrowingTaskGroup(of: AttemptOutcome?.self) { group in
-      group.addTask { try await attempt(range, expecting: identity, allowsShorter: allowsShorter) }
-      group.addTask {
-        try await Task.sleep(for: timeout)
-        return nil
-      }
-      defer { group.cancelAll() }
-      guard let first = try await group.next(), let outcome = first else { return .retryable(.timeout) }
-      return outcome
-    }
-  }
-
-  /// Sends one request and checks its answer.
-  private func attempt(
-    _ range: Range<Int>, expecting identity: ObjectIdentity?, allowsShorter: Bool
-  ) async throws -> AttemptOutcome {
-    var request = HTTPClientRequest(url: url.absoluteString)
-    request.method = .GET
-    request.headers.add(name: "Range", value: "bytes=\(range.lowerBound)-\(range.upperBound - 1)")
+    var headers = HTTPHeaders()
+    headers.add(name: "Range", value: "bytes=\(range.lowerBound)-\(range.upperBound - 1)")
     // The bytes as stored: a content encoding would change what the offsets mean.
-    request.headers.add(name: "Accept-Encoding", value: "identity")
+    headers.add(name: "Accept-Encoding", value: "identity")
     if let identity, identity.hasStrongETag, let etag = identity.etag {
-      request.headers.add(name: "If-Match", value: etag)
+      headers.add(name: "If-Match", value: etag)
     }
     for header in configuration.headers where !Self.reservedHeaderNames.contains(header.name.lowercased()) {
-      request.headers.add(name: header.name, value: header.value)
+      headers.add(name: header.name, value: header.value)
     }
+    let request = try HTTPClient.Request(url: url, method: .GET, headers: headers)
+    let delegate = RangeResponseDelegate(limit: range.count, acceptsWholeObject: allowsShorter && range.lowerBound == 0)
+    let deadline = NIODeadline.now() + .nanoseconds(configuration.requestTimeout.nanoseconds)
     counters.requests.add(1, ordering: .relaxed)
     counters.begin()
     defer { counters.end() }
-    let timeout = TimeAmount.nanoseconds(Int64(clamping: configuration.requestTimeout.nanoseconds))
-    let response = try await client.execute(request, timeout: timeout)
-    let status = Int(response.status.code)
-    let contentRangeHeader = response.headers.first(name: "Content-Range")
+    let task = client.execute(request: request, delegate: delegate, deadline: deadline)
+    let answer: RangeResponseDelegate.Answer
+    do {
+      answer = try await withTaskCancellationHandler {
+        try await task.futureResult.get()
+      } onCancel: {
+        task.cancel()
+      }
+    } catch RangeResponseDelegate.Refusal.wholeObject(let length) {
+      throw RemoteMapBufferError.rangeIgnored(url: displayURL, status: 200, contentLength: length)
+    } catch RangeResponseDelegate.Refusal.bodyTooLong {
+      // More bytes than the range holds: the body cannot be the bytes asked for.
+      throw RemoteMapBufferError.invalidContentRange(url: displayURL, requested: range, header: nil)
+    }
+    let status = Int(answer.head.status.code)
+    let contentRangeHeader = answer.head.headers.first(name: "Content-Range")
+    let etag = answer.head.headers.first(name: "ETag")
     switch status {
     case 206:
       break
     case 200:
-      let length = response.headers.first(name: "Content-Length").flatMap { Int($0) }
-      if allowsShorter, range.lowerBound == 0, let length, length >= 0, length <= range.count {
-        // The whole object, no larger than what was asked for: as good as the range (an empty
-        // object is answered so even by servers that honour ranges).
-        return try await wholeObject(response, length: length, range: range)
+      // The whole object, no larger than what was asked for (the delegate refused anything else):
+      // as good as the range. An empty object is answered so even by servers that honour ranges.
+      let body = answer.body
+      counters.bytesReceived.add(body.readableBytes, ordering: .relaxed)
+      let length = answer.head.headers.first(name: "Content-Length").flatMap { Int($0) } ?? body.readableBytes
+      guard body.readableBytes == length else {
+        throw RemoteMapBufferError.shortBody(url: displayURL, range: 0..<length, received: body.readableBytes)
       }
-      throw RemoteMapBufferError.rangeIgnored(url: displayURL, status: status, contentLength: length)
+      return .success(Response(body: body, range: 0..<length, identity: ObjectIdentity(size: length, etag: etag)))
     case 404, 410:
       throw RemoteMapBufferError.notFound(url: displayURL)
     case 401, 403:
@@ -166,8 +166,7 @@ struct HTTPRangeReader: Sendable {
     case 416:
       let size = contentRangeHeader.flatMap(ContentRange.init)?.totalSize
       if let identity, let size, size != identity.size {
-        throw RemoteMapBufferError.objectChanged(
-          url: displayURL, expected: identity, found: ObjectIdentity(size: size, etag: response.headers.first(name: "ETag")))
+        throw RemoteMapBufferError.objectChanged(url: displayURL, expected: identity, found: ObjectIdentity(size: size, etag: etag))
       }
       throw RemoteMapBufferError.rangeNotSatisfiable(url: displayURL, range: range, objectSize: size)
     case 408, 429, 500...599:
@@ -181,7 +180,7 @@ struct HTTPRangeReader: Sendable {
     else {
       throw RemoteMapBufferError.invalidContentRange(url: displayURL, requested: range, header: contentRangeHeader)
     }
-    let found = ObjectIdentity(size: totalSize, etag: response.headers.first(name: "ETag"))
+    let found = ObjectIdentity(size: totalSize, etag: etag)
     if let identity, identity.isContradicted(by: found) {
       throw RemoteMapBufferError.objectChanged(url: displayURL, expected: identity, found: found)
     }
@@ -193,29 +192,12 @@ struct HTTPRangeReader: Sendable {
       }
       throw RemoteMapBufferError.invalidContentRange(url: displayURL, requested: range, header: contentRangeHeader)
     }
-    let body: ByteBuffer
-    do {
-      body = try await response.body.collect(upTo: received.count)
-    } catch is NIOTooManyBytesError {
-      throw RemoteMapBufferError.invalidContentRange(url: displayURL, requested: range, header: contentRangeHeader)
-    }
+    let body = answer.body
     counters.bytesReceived.add(body.readableBytes, ordering: .relaxed)
     guard body.readableBytes == received.count else {
       throw RemoteMapBufferError.shortBody(url: displayURL, range: range, received: body.readableBytes)
     }
     return .success(Response(body: body, range: received, identity: found))
-  }
-}
-
-extension HTTPRangeReader {
-  /// A `200` answer holding the whole object of `length` bytes, read as the answer to `range`.
-  fileprivate func wholeObject(_ response: HTTPClientResponse, length: Int, range: Range<Int>) async throws -> AttemptOutcome {
-    let body = try await response.body.collect(upTo: length)
-    counters.bytesReceived.add(body.readableBytes, ordering: .relaxed)
-    guard body.readableBytes == length else {
-      throw RemoteMapBufferError.shortBody(url: displayURL, range: 0..<length, received: body.readableBytes)
-    }
-    return .success(Response(body: body, range: 0..<length, identity: ObjectIdentity(size: length, etag: response.headers.first(name: "ETag"))))
   }
 }
 

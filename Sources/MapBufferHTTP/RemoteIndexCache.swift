@@ -12,15 +12,27 @@ import MapBuffer
 /// URL itself, which may carry a presigned signature, is never written), written to a temporary
 /// file and renamed into place: several processes can share one folder, and a reader sees a whole
 /// entry or none. Each entry carries that digest and a CRC-32C, so a damaged or foreign file is a
-/// miss, never a wrong index. Only objects with a strong ETag are cached: a size alone cannot
-/// tell two versions apart.
+/// miss, never a wrong index. By default only objects with a strong ETag are cached, since a size
+/// alone cannot tell two versions apart; ``acceptsSizeAsIdentity`` extends the cache to servers
+/// that send no ETag, where objects are replaced only by ones of another size.
 public struct RemoteIndexCache: Sendable {
   /// The folder holding the entries; made when the first entry is written.
   public let directory: URL
 
+  /// Whether objects without a strong ETag are cached too, their entries used while the object's
+  /// size is unchanged. Off by default: a replacement of the same size would go unnoticed (a
+  /// version-1 map would then fail its checksums; a version-0 map would return wrong bytes).
+  public var acceptsSizeAsIdentity: Bool
+
   /// A cache in `directory`.
-  public init(directory: URL) {
+  public init(directory: URL, acceptsSizeAsIdentity: Bool = false) {
     self.directory = directory
+    self.acceptsSizeAsIdentity = acceptsSizeAsIdentity
+  }
+
+  /// Whether an object of `identity` may be cached: it has a strong ETag, or sizes are trusted.
+  func accepts(_ identity: ObjectIdentity) -> Bool {
+    identity.hasStrongETag || acceptsSizeAsIdentity
   }
 
   /// One cached index.

@@ -63,9 +63,7 @@ public final class RemoteMapBuffer: Sendable {
   /// - Throws: ``RemoteMapBufferError`` when the object cannot be read, or the core library's
   ///   ``MapBuffer/MapBufferError`` when its header or index is damaged.
   public init(url: URL, configuration: Configuration = Configuration(), client: HTTPClient = RemoteMapBuffer.defaultHTTPClient) async throws {
-    guard let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https", url.host != nil else {
-      throw RemoteMapBufferError.unsupportedURL(url.redactedForDisplay)
-    }
+    try Self.checkScheme(of: url)
     self.url = url
     self.configuration = configuration
     self.reader = HTTPRangeReader(client: client, url: url, configuration: configuration, counters: RequestCounters())
@@ -243,15 +241,20 @@ public final class RemoteMapBuffer: Sendable {
     from url: URL, to destination: URL, configuration: Configuration = Configuration(),
     client: HTTPClient = RemoteMapBuffer.defaultHTTPClient
   ) async throws {
-    guard let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https", url.host != nil else {
-      throw RemoteMapBufferError.unsupportedURL(url.redactedForDisplay)
-    }
+    try Self.checkScheme(of: url)
     let reader = HTTPRangeReader(client: client, url: url, configuration: configuration, counters: RequestCounters())
     let chunk = max(1, configuration.maximumCoalescedByteCount)
     try await AtomicFile.write(to: destination) { output in
       let first = try await reader.read(0..<chunk, expecting: nil, allowsShorter: true)
       try first.body.withUnsafeReadableBytes { try output.write($0, at: 0) }
       try await reader.copy(first.range.upperBound..<first.identity.size, expecting: first.identity, to: output)
+    }
+  }
+
+  /// Throws unless `url` is an `http` or `https` URL with a host.
+  private static func checkScheme(of url: URL) throws {
+    guard let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https", url.host != nil else {
+      throw RemoteMapBufferError.unsupportedURL(url.redactedForDisplay)
     }
   }
 
@@ -314,7 +317,7 @@ public final class RemoteMapBuffer: Sendable {
     guard let cache = configuration.indexCache,
       let entry = cache.entry(
         forKey: configuration.cacheIdentity.key(for: url), maximumIndexByteCount: configuration.maximumIndexByteCount),
-      entry.identity.hasStrongETag
+      cache.accepts(entry.identity)
     else { return nil }
     guard var snapshot = try? makeSnapshot(prefix: entry.prefix, identity: entry.identity, configuration: configuration),
       snapshot.map.indexByteCount <= configuration.maximumIndexByteCount
@@ -352,8 +355,8 @@ public final class RemoteMapBuffer: Sendable {
       rest.body.withUnsafeReadableBytes { prefix.append(contentsOf: $0) }
     }
     let snapshot = try makeSnapshot(prefix: prefix, identity: identity, configuration: configuration)
-    if let cache = configuration.indexCache, identity.hasStrongETag {
-      // Only with a strong ETag: a size alone cannot tell two versions of an object apart.
+    if let cache = configuration.indexCache, cache.accepts(identity) {
+      // With a strong ETag only, unless the cache trusts sizes: a size alone cannot tell two versions apart.
       cache.store(
         RemoteIndexCache.Entry(identity: identity, prefix: prefix.prefix(indexEnd)),
         forKey: configuration.cacheIdentity.key(for: reader.url))

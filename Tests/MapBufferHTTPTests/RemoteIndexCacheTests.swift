@@ -106,6 +106,16 @@ struct RemoteIndexCacheTests {
     let second = try await RemoteMapBuffer(url: url, configuration: testConfiguration(initialFetch: 16 + 1600, cache: cache))
     #expect(try await second[990] == values[990])
     #expect(await server.requests().count == 2)   // the index again, then the item
+
+    // A cache told to trust sizes keeps it, and notices a replacement of another size.
+    let trusting = RemoteIndexCache(directory: folder, acceptsSizeAsIdentity: true)
+    _ = try await RemoteMapBuffer(url: url, configuration: testConfiguration(initialFetch: 16 + 1600, cache: trusting))
+    server.clearLog()
+    let warm = try await RemoteMapBuffer(url: url, configuration: testConfiguration(initialFetch: 16 + 1600, cache: trusting))
+    #expect(await server.requests().isEmpty)
+    let (other, otherValues) = try sampleMap(count: 100, valueBytes: 1001)
+    try server.publish(other, at: "plain.mb")
+    #expect(try await warm[990] == otherValues[990])   // the size changed: the index is read again
   }
 
   @Test("A cache file never holds the URL: a presigned URL's signature stays off the disk")
