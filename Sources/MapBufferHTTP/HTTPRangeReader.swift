@@ -141,9 +141,9 @@ struct HTTPRangeReader: Sendable {
       // More bytes than the range holds: the body cannot be the bytes asked for.
       throw RemoteMapBufferError.invalidContentRange(url: displayURL, requested: range, header: nil)
     }
-    let status = Int(answer.head.status.code)
-    let contentRangeHeader = answer.head.headers.first(name: "Content-Range")
-    let etag = answer.head.headers.first(name: "ETag")
+    let status = answer.status
+    let contentRangeHeader = answer.contentRange
+    let etag = answer.etag
     switch status {
     case 206:
       break
@@ -152,7 +152,7 @@ struct HTTPRangeReader: Sendable {
       // as good as the range. An empty object is answered so even by servers that honour ranges.
       let body = answer.body
       counters.bytesReceived.add(body.readableBytes, ordering: .relaxed)
-      let length = answer.head.headers.first(name: "Content-Length").flatMap { Int($0) } ?? body.readableBytes
+      let length = answer.contentLength ?? body.readableBytes
       guard body.readableBytes == length else {
         throw RemoteMapBufferError.shortBody(url: displayURL, range: 0..<length, received: body.readableBytes)
       }

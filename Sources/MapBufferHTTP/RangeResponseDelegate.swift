@@ -11,9 +11,16 @@ import Synchronization
 /// `200` is refused at its head, which closes the connection rather than download an object the
 /// reader cannot use. Bodies of other statuses (error documents) are dropped.
 final class RangeResponseDelegate: HTTPClientResponseDelegate {
-  /// The head and kept body of an answer.
+  /// What the reader needs of an answer, taken from its head on the event loop: the reader's
+  /// task never touches the client's own head storage.
   struct Answer: Sendable {
-    var head: HTTPResponseHead
+    /// The status code.
+    var status: Int
+    /// The `Content-Range`, `ETag` and `Content-Length` headers, if present.
+    var contentRange: String?
+    var etag: String?
+    var contentLength: Int?
+    /// The kept body.
     var body: ByteBuffer
   }
 
@@ -26,8 +33,7 @@ final class RangeResponseDelegate: HTTPClientResponseDelegate {
   }
 
   private struct State {
-    var head: HTTPResponseHead?
-    var body: ByteBuffer?
+    var answer: Answer?
     var keepsBody = false
   }
 
@@ -52,29 +58,35 @@ final class RangeResponseDelegate: HTTPClientResponseDelegate {
         return task.eventLoop.makeFailedFuture(Refusal.wholeObject(contentLength: length))
       }
     default:
-      state.withLock { $0.head = head }
+      state.withLock { $0.answer = Self.answer(from: head, contentLength: length) }
       return task.eventLoop.makeSucceededVoidFuture()
     }
     if let length, length > limit {
       return task.eventLoop.makeFailedFuture(Refusal.bodyTooLong)
     }
     state.withLock {
-      $0.head = head
+      $0.answer = Self.answer(from: head, contentLength: length)
       $0.keepsBody = true
     }
     return task.eventLoop.makeSucceededVoidFuture()
   }
 
+  /// The parts of `head` the reader uses, with an empty body.
+  private static func answer(from head: HTTPResponseHead, contentLength: Int?) -> Answer {
+    Answer(
+      status: Int(head.status.code), contentRange: head.headers.first(name: "Content-Range"),
+      etag: head.headers.first(name: "ETag"), contentLength: contentLength, body: ByteBuffer())
+  }
+
   func didReceiveBodyPart(task: HTTPClient.Task<Answer>, _ buffer: ByteBuffer) -> EventLoopFuture<Void> {
     let accepted = state.withLock { state -> Bool in
-      guard state.keepsBody else { return true }
-      let kept = state.body?.readableBytes ?? 0
-      guard buffer.readableBytes <= limit - kept else { return false }
-      if state.body == nil {
-        state.body = buffer
+      guard state.keepsBody, state.answer != nil else { return true }
+      guard buffer.readableBytes <= limit - state.answer!.body.readableBytes else { return false }
+      if state.answer!.body.readableBytes == 0 {
+        state.answer!.body = buffer   // the first part as it came: no copy
       } else {
         var more = buffer
-        state.body!.writeBuffer(&more)
+        state.answer!.body.writeBuffer(&more)
       }
       return true
     }
@@ -83,8 +95,8 @@ final class RangeResponseDelegate: HTTPClientResponseDelegate {
 
   func didFinishRequest(task: HTTPClient.Task<Answer>) throws -> Answer {
     try state.withLock { state in
-      guard let head = state.head else { throw HTTPClientError.remoteConnectionClosed }
-      return Answer(head: head, body: state.body ?? ByteBuffer())
+      guard let answer = state.answer else { throw HTTPClientError.remoteConnectionClosed }
+      return answer
     }
   }
 }
