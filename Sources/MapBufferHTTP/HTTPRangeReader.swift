@@ -46,7 +46,8 @@ struct HTTPRangeReader: Sendable {
         outcome = try await sendOnce(range, expecting: identity, allowsShorter: allowsShorter)
       } catch let error as RemoteMapBufferError {
         throw error
-      } catch is CancellationError {
+      } catch where error is CancellationError || Task.isCancelled {
+        // The caller's task was cancelled (the client then fails the request as `cancelled`).
         throw CancellationError()
       } catch let error as HTTPClientError
         where error == .deadlineExceeded || error == .readTimeout || error == .connectTimeout
@@ -281,6 +282,7 @@ extension Duration {
     let (seconds, attoseconds) = components
     let (whole, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
     guard !overflow else { return seconds < 0 ? .min : .max }
-    return whole.addingReportingOverflow(attoseconds / 1_000_000_000).partialValue
+    let (sum, sumOverflow) = whole.addingReportingOverflow(attoseconds / 1_000_000_000)
+    return sumOverflow ? (seconds < 0 ? .min : .max) : sum
   }
 }

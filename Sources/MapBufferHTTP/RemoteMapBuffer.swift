@@ -226,12 +226,13 @@ public final class RemoteMapBuffer: Sendable {
   /// rather than a mixed file. The file is then a local map like any other.
   public func download(to destination: URL) async throws {
     try await withCurrentSnapshot { snapshot in
-      let prefix = snapshot.prefix.bytes
+      // Bytes from the cache are not written until an answer has confirmed them: fetch it all then.
+      let prefix = snapshot.isUnconfirmedCacheEntry ? Data() : snapshot.prefix.bytes
       try await AtomicFile.write(to: destination) { output in
         try prefix.withUnsafeBytes { try output.write($0, at: 0) }
         try await reader.copy(prefix.count..<snapshot.identity.size, expecting: snapshot.identity, to: output)
       }
-      confirm(snapshot)
+      if prefix.count < snapshot.identity.size { confirm(snapshot) }
     }
   }
 
@@ -272,8 +273,9 @@ public final class RemoteMapBuffer: Sendable {
     let snapshot = self.snapshot
     do {
       return try await body(snapshot)
-    } catch RemoteMapBufferError.objectChanged where snapshot.isUnconfirmedCacheEntry {
-      return try await body(try await refreshed(replacing: snapshot))
+    } catch let error as RemoteMapBufferError where snapshot.isUnconfirmedCacheEntry {
+      guard case .objectChanged = error else { throw error }
+      return try await body(try await refreshed(replacing: snapshot, changed: error))
     }
   }
 
@@ -285,10 +287,13 @@ public final class RemoteMapBuffer: Sendable {
   }
 
   /// The index that replaces `stale`: fetched by the first task to ask, awaited by the others.
-  private func refreshed(replacing stale: Snapshot) async throws -> Snapshot {
+  /// If `stale` was confirmed meanwhile (another answer matched it), the object changed after it
+  /// was confirmed, and `changed` is thrown as it would be for a fetched index.
+  private func refreshed(replacing stale: Snapshot, changed: RemoteMapBufferError) async throws -> Snapshot {
     let reader = self.reader
-    let (task, current) = state.withLock { state -> (Task<Snapshot, any Error>?, Snapshot) in
+    let (task, current) = try state.withLock { state -> (Task<Snapshot, any Error>?, Snapshot) in
       guard state.snapshot.generation == stale.generation else { return (nil, state.snapshot) }
+      guard state.snapshot.isUnconfirmedCacheEntry else { throw changed }
       if let refresh = state.refresh { return (refresh, state.snapshot) }
       let refresh = Task {
         var fresh = try await Self.fetchSnapshot(reader: reader)
@@ -303,11 +308,11 @@ public final class RemoteMapBuffer: Sendable {
       let fresh = try await task.value
       state.withLock { state in
         if state.snapshot.generation == stale.generation { state.snapshot = fresh }
-        state.refresh = nil
+        if state.refresh == task { state.refresh = nil }
       }
       return fresh
     } catch {
-      state.withLock { $0.refresh = nil }
+      state.withLock { if $0.refresh == task { $0.refresh = nil } }
       throw error
     }
   }

@@ -125,6 +125,23 @@ struct RemoteErrorTests {
     #expect(elapsed >= .milliseconds(600))
   }
 
+  @Test("Cancelling a read cancels its request: a CancellationError, not a retry", .timeLimit(.minutes(2)))
+  func cancellation() async throws {
+    let silent = try SilentServer()
+    let opening = Task {
+      try await RemoteMapBuffer(url: silent.url("x.mb"), configuration: testConfiguration(attempts: 3, timeout: .seconds(100)))
+    }
+    try await Task.sleep(for: .milliseconds(300))
+    opening.cancel()
+    do {
+      _ = try await opening.value
+      Issue.record("a cancelled open succeeded")
+    } catch is CancellationError {
+    } catch {
+      Issue.record("expected CancellationError, got \(error)")
+    }
+  }
+
   @Test("A refused connection is retried, then reported")
   func connectionRefused() async throws {
     // A port that was free a moment ago: nothing listens there.
