@@ -61,7 +61,7 @@ public struct RemoteIndexCache: Sendable {
       let size = (attributes[.size] as? NSNumber)?.intValue,
       size - 4096 <= limit
     else { return nil }
-    guard let data = try? Data(contentsOf: url) else { return nil }
+    guard let data = try? Data(contentsOf: url, options: .alwaysMapped) else { return nil }
     return Self.decode(data, key: key)
   }
 
@@ -113,32 +113,37 @@ public struct RemoteIndexCache: Sendable {
   }
 
   static func decode(_ data: Data, key: String) -> Entry? {
-    let bytes = [UInt8](data)
-    guard bytes.count >= magic.count + 4, bytes.starts(with: magic) else { return nil }
-    let body = bytes[..<(bytes.count - 4)]
-    let storedChecksum = bytes[(bytes.count - 4)...].reversed().reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
-    guard CRC32C.checksum(of: Array(body)) == storedChecksum else { return nil }
-    var cursor = magic.count
-    func take(_ count: Int) -> ArraySlice<UInt8>? {
-      guard count >= 0, count <= body.count - cursor else { return nil }
-      defer { cursor += count }
-      return body[cursor..<(cursor + count)]
+    let expectedDigest = digest(ofKey: key)
+    // Parsed in place; the prefix is the one copy made.
+    let parsed = data.withUnsafeBytes { raw -> (identity: ObjectIdentity, prefix: Range<Int>)? in
+      guard raw.count >= magic.count + 4, raw.starts(with: magic) else { return nil }
+      let body = UnsafeRawBufferPointer(rebasing: raw[..<(raw.count - 4)])
+      guard CRC32C.checksum(body) == raw.loadLittleEndianUInt32(at: raw.count - 4) else { return nil }
+      var cursor = magic.count
+      func take(_ count: Int) -> Range<Int>? {
+        guard count >= 0, count <= body.count - cursor else { return nil }
+        defer { cursor += count }
+        return cursor..<(cursor + count)
+      }
+      func integer(_ width: Int) -> UInt64? {
+        take(width).map { range in body[range].reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) } }
+      }
+      guard let keyDigest = take(32), body[keyDigest].elementsEqual(expectedDigest), let hasETag = integer(1) else {
+        return nil
+      }
+      var etag: String?
+      if hasETag == 1 {
+        guard let etagCount = integer(4), let etagBytes = take(Int(etagCount)) else { return nil }
+        etag = String(decoding: body[etagBytes], as: UTF8.self)
+      }
+      guard let size = integer(8), size <= UInt64(Int.max), let prefixCount = integer(8),
+        prefixCount <= UInt64(Int.max), let prefix = take(Int(prefixCount)), cursor == body.count,
+        prefix.count <= Int(size)
+      else { return nil }
+      return (ObjectIdentity(size: Int(size), etag: etag), prefix)
     }
-    func integer(_ width: Int) -> UInt64? {
-      take(width).map { $0.reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) } }
-    }
-    guard let keyDigest = take(32), keyDigest.elementsEqual(digest(ofKey: key)), let hasETag = integer(1) else {
-      return nil
-    }
-    var etag: String?
-    if hasETag == 1 {
-      guard let etagCount = integer(4), let etagBytes = take(Int(etagCount)) else { return nil }
-      etag = String(decoding: etagBytes, as: UTF8.self)
-    }
-    guard let size = integer(8), size <= UInt64(Int.max), let prefixCount = integer(8),
-      prefixCount <= UInt64(Int.max), let prefix = take(Int(prefixCount)), cursor == body.count,
-      prefix.count <= Int(size)
-    else { return nil }
-    return Entry(identity: ObjectIdentity(size: Int(size), etag: etag), prefix: Data(prefix))
+    guard let parsed else { return nil }
+    let start = data.startIndex
+    return Entry(identity: parsed.identity, prefix: data.subdata(in: (start + parsed.prefix.lowerBound)..<(start + parsed.prefix.upperBound)))
   }
 }

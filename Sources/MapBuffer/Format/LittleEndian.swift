@@ -4,14 +4,14 @@
 extension UnsafeRawBufferPointer {
   /// The little-endian `UInt64` at `offset`, which need not be aligned.
   @inline(__always)
-  func loadLittleEndianUInt64(at offset: Int) -> UInt64 {
+  package func loadLittleEndianUInt64(at offset: Int) -> UInt64 {
     assert(offset >= 0 && offset + 8 <= count, "UInt64 read at \(offset) outside \(count) bytes")
     return UInt64(littleEndian: baseAddress.unsafelyUnwrapped.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
   }
 
   /// The little-endian `UInt32` at `offset`, which need not be aligned.
   @inline(__always)
-  func loadLittleEndianUInt32(at offset: Int) -> UInt32 {
+  package func loadLittleEndianUInt32(at offset: Int) -> UInt32 {
     assert(offset >= 0 && offset + 4 <= count, "UInt32 read at \(offset) outside \(count) bytes")
     return UInt32(littleEndian: baseAddress.unsafelyUnwrapped.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
   }
