@@ -13,7 +13,7 @@ struct RemoteBatchTests {
       dataStart: 0, sourceSize: .max)
   }
 
-  @Test("Neighbours within the gap share a request; a group never exceeds the length limit; empty items need none")
+  @Test("Neighbours within the gap share a request; a group never exceeds the length limit; overlaps stand apart; empty items need none")
   func coalescing() {
     let locations = [
       location(0, 100..<200), location(1, 200..<300),   // adjacent
@@ -21,11 +21,14 @@ struct RemoteBatchTests {
       location(3, 1000..<1100),                         // far
       location(4, 1100..<1100),                         // empty
       location(5, 1100..<5000),                         // would make the group too long
+      location(6, 1050..<1080),                         // overlaps item 3: only a damaged index does that
     ]
     let groups = RangeCoalescing.groups(of: locations.shuffled(), gap: 64, maximumLength: 1000)
-    #expect(groups.map(\.range) == [100..<400, 1000..<1100, 1100..<5000])
-    #expect(groups.map { $0.members.map(\.position) } == [[0, 1, 2], [3], [5]])
-    #expect(RangeCoalescing.groups(of: locations, gap: 0, maximumLength: 1 << 20).map(\.range) == [100..<300, 350..<400, 1000..<5000])
+    #expect(groups.map(\.range) == [100..<400, 1000..<1100, 1050..<1080, 1100..<5000])
+    #expect(groups.map { $0.members.map(\.position) } == [[0, 1, 2], [3], [6], [5]])
+    #expect(
+      RangeCoalescing.groups(of: locations, gap: 0, maximumLength: 1 << 20).map(\.range)
+        == [100..<300, 350..<400, 1000..<1100, 1050..<1080, 1100..<5000])
   }
 
   @Test("A batch of nearby items is one request; scattered items one request each; values in key order")
