@@ -54,6 +54,28 @@ struct RemoteToolTests {
     #expect(requests.allSatisfy { $0.status == 206 })
   }
 
+  @Test("MAPBUFFER_INDEX_CACHE keeps the index between runs: a warm get is one request")
+  func indexCacheBetweenRuns() async throws {
+    let (server, _) = try serve()
+    let url = server.url("large.mb").absoluteString   // the reference's 524 KB map
+    let folder = try Fixtures.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let environment = ["MAPBUFFER_INDEX_CACHE": folder.path]
+    let file = try Fixtures.data("mapbuffer/large-none.mb")
+    let local = try MapBuffer(file)
+    // The key at the last index position: its item is the last in the file, far past the first request.
+    let entry = 16 + 16 * (local.count - 1)
+    let key = file.subdata(in: entry..<(entry + 8)).withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self)) }
+    for run in ["cold", "warm"] {
+      server.clearLog()
+      let result = try ToolRunner.run(["get", url, String(key)], environment: environment)
+      expectSuccess(result, "get, \(run)")
+      #expect(result.standardOutput == (try local[key]))
+      let requests = await server.requests()
+      #expect(requests.count == (run == "cold" ? 2 : 1), "\(run): \(requests)")
+    }
+  }
+
   @Test("validate --deep, unpack, transcode and merge read every item of a URL")
   func wholeMapCommands() async throws {
     let (server, bytes) = try serve()

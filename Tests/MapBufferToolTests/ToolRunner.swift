@@ -33,10 +33,13 @@ enum ToolRunner {
   ///
   /// Standard error goes to a temporary file and standard output to a pipe read to its end, so
   /// neither can fill up and stall the child.
-  static func run(_ arguments: [String], in directory: URL? = nil) throws -> Result {
+  static func run(_ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]) throws -> Result {
     let process = Process()
     process.executableURL = executable
     process.arguments = arguments
+    if !environment.isEmpty {
+      process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+    }
     if let directory { process.currentDirectoryURL = directory }
     let errorURL = FileManager.default.temporaryDirectory
       .appendingPathComponent("mapbuffer-tool-stderr-\(UUID().uuidString)")
