@@ -345,14 +345,14 @@ public final class RemoteMapBuffer: Sendable {
     guard first.body.readableBytes >= 16 else {
       throw MapBufferError.truncatedHeader(byteCount: identity.size, required: 16)
     }
-    let header = try first.body.withUnsafeReadableBytes {
-      try MapBuffer(source: FetchedPrefix(bytes: Data($0.prefix(16)), objectSize: identity.size))
-    }
-    guard header.indexByteCount <= configuration.maximumIndexByteCount else {
+    // The checks opening a map makes, before the index's size is trusted for a request.
+    let header = try first.body.withUnsafeReadableBytes { try MapBufferHeader(parsing: $0) }
+    try header.checkIndexFits(sourceSize: identity.size)
+    let indexEnd = header.dataStart
+    guard header.indexRange.count <= configuration.maximumIndexByteCount else {
       throw RemoteMapBufferError.indexTooLarge(
-        url: reader.displayURL, byteCount: header.indexByteCount, limit: configuration.maximumIndexByteCount)
+        url: reader.displayURL, byteCount: header.indexRange.count, limit: configuration.maximumIndexByteCount)
     }
-    let indexEnd = 16 + header.indexByteCount
     var prefix = Data(capacity: max(indexEnd, first.body.readableBytes))
     first.body.withUnsafeReadableBytes { prefix.append(contentsOf: $0) }
     if indexEnd > prefix.count {

@@ -31,8 +31,8 @@ public struct RetryPolicy: Sendable, Equatable {
   /// The wait after failed attempt number `attempt` (1-based): between half and all of the
   /// exponential backoff.
   func delay(afterAttempt attempt: Int) -> Duration {
-    let initial = Double(initialBackoff.components.seconds) + Double(initialBackoff.components.attoseconds) / 1e18
-    let maximum = Double(maximumBackoff.components.seconds) + Double(maximumBackoff.components.attoseconds) / 1e18
+    let initial = Double(initialBackoff.nanoseconds) / 1e9
+    let maximum = Double(maximumBackoff.nanoseconds) / 1e9
     // In seconds as a Double, clamped before it becomes a Duration: a growth that overflows to
     // infinity (a large multiplier, many attempts) is simply the maximum.
     let grown = initial * Foundation.pow(max(1, multiplier), Double(max(0, attempt - 1)))

@@ -40,24 +40,26 @@ enum RemoteInput {
   /// Copies the object at `argument` into an unlinked temporary file and opens it, memory-mapped,
   /// as a MapBuffer or IntMap: for commands that read every item, and for IntMaps.
   static func localCopy(_ argument: String) async throws -> MapFile {
-    let url = try url(argument)
-    let copy = FileManager.default.temporaryDirectory.appendingPathComponent("mapbuffer-download-\(UUID().uuidString)")
-    defer { unlink(copy.path) }   // the mapping outlives the name
-    try await describingFailures(displayName(argument)) {
-      try await RemoteMapBuffer.download(from: url, to: copy, configuration: configuration)
-    }
-    return try MapFile.open(copy.path, displayName: displayName(argument))
+    try await withLocalCopy(argument) { try MapFile.open($0.path, displayName: displayName(argument)) }
   }
 
   /// The whole object at `argument`, copied through an unlinked temporary file.
   static func wholeObject(_ argument: String) async throws -> Data {
+    try await withLocalCopy(argument) { copy in
+      try describingFailures(displayName(argument)) { try Data(contentsOf: copy, options: .alwaysMapped) }
+    }
+  }
+
+  /// Copies the object at `argument` into a temporary file, calls `body` with it, then unlinks it:
+  /// what `body` maps stays readable after the name is gone.
+  private static func withLocalCopy<Result>(_ argument: String, _ body: (URL) throws -> Result) async throws -> Result {
     let url = try url(argument)
     let copy = FileManager.default.temporaryDirectory.appendingPathComponent("mapbuffer-download-\(UUID().uuidString)")
     defer { unlink(copy.path) }
-    return try await describingFailures(displayName(argument)) {
+    try await describingFailures(displayName(argument)) {
       try await RemoteMapBuffer.download(from: url, to: copy, configuration: configuration)
-      return try Data(contentsOf: copy, options: .alwaysMapped)
     }
+    return try body(copy)
   }
 
   /// Whether `error` says the object is an IntMap, which only a local copy can read.
