@@ -1,7 +1,7 @@
 import AsyncHTTPClient
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
-import Synchronization
 
 /// Collects the answer to one range request on the client's event loop, so that the reader
 /// resumes once per request with the whole answer.
@@ -41,7 +41,7 @@ final class RangeResponseDelegate: HTTPClientResponseDelegate {
   private let limit: Int
   /// Whether a `200` with the whole object will do (a first read that starts at byte 0 and may be shorter).
   private let acceptsWholeObject: Bool
-  private let state = Mutex(State())
+  private let state = NIOLockedValueBox(State())
 
   init(limit: Int, acceptsWholeObject: Bool) {
     self.limit = limit
@@ -58,13 +58,13 @@ final class RangeResponseDelegate: HTTPClientResponseDelegate {
         return task.eventLoop.makeFailedFuture(Refusal.wholeObject(contentLength: length))
       }
     default:
-      state.withLock { $0.answer = Self.answer(from: head, contentLength: length) }
+      state.withLockedValue { $0.answer = Self.answer(from: head, contentLength: length) }
       return task.eventLoop.makeSucceededVoidFuture()
     }
     if let length, length > limit {
       return task.eventLoop.makeFailedFuture(Refusal.bodyTooLong)
     }
-    state.withLock {
+    state.withLockedValue {
       $0.answer = Self.answer(from: head, contentLength: length)
       $0.keepsBody = true
     }
@@ -79,7 +79,7 @@ final class RangeResponseDelegate: HTTPClientResponseDelegate {
   }
 
   func didReceiveBodyPart(task: HTTPClient.Task<Answer>, _ buffer: ByteBuffer) -> EventLoopFuture<Void> {
-    let accepted = state.withLock { state -> Bool in
+    let accepted = state.withLockedValue { state -> Bool in
       guard state.keepsBody, state.answer != nil else { return true }
       guard buffer.readableBytes <= limit - state.answer!.body.readableBytes else { return false }
       if state.answer!.body.readableBytes == 0 {
@@ -94,7 +94,7 @@ final class RangeResponseDelegate: HTTPClientResponseDelegate {
   }
 
   func didFinishRequest(task: HTTPClient.Task<Answer>) throws -> Answer {
-    try state.withLock { state in
+    try state.withLockedValue { state in
       guard let answer = state.answer else { throw HTTPClientError.remoteConnectionClosed }
       return answer
     }

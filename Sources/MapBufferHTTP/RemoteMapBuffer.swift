@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import MapBuffer
+import NIOConcurrencyHelpers
 import NIOCore
 import Synchronization
 
@@ -32,7 +33,9 @@ public final class RemoteMapBuffer: Sendable {
   /// How this map reads.
   public let configuration: Configuration
   let reader: HTTPRangeReader
-  private let state: Mutex<State>
+  /// A pthread mutex (NIO's), which ThreadSanitizer understands; the standard library's `Mutex` it
+  /// does not, and reports the accesses it guards as races.
+  private let state: NIOLockedValueBox<State>
 
   /// The index lookups use now, and the fetch of a new one if one is under way.
   private struct State: Sendable {
@@ -73,7 +76,7 @@ public final class RemoteMapBuffer: Sendable {
     } else {
       snapshot = try await Self.fetchSnapshot(reader: reader)
     }
-    state = Mutex(State(snapshot: snapshot))
+    state = NIOLockedValueBox(State(snapshot: snapshot))
   }
 
   // MARK: What the map is
@@ -262,7 +265,7 @@ public final class RemoteMapBuffer: Sendable {
   // MARK: Snapshots
 
   /// The index lookups use now.
-  var snapshot: Snapshot { state.withLock { $0.snapshot } }
+  var snapshot: Snapshot { state.withLockedValue { $0.snapshot } }
 
   /// Runs `body` with the current index. If the index came from the cache and the object has
   /// changed since, fetches the new index (once, however many tasks find out together), caches
@@ -283,7 +286,7 @@ public final class RemoteMapBuffer: Sendable {
   /// fetched one, and a later change of the object is an error rather than a re-read.
   private func confirm(_ snapshot: Snapshot) {
     guard snapshot.isUnconfirmedCacheEntry else { return }
-    state.withLock { if $0.snapshot.generation == snapshot.generation { $0.snapshot.isUnconfirmedCacheEntry = false } }
+    state.withLockedValue { if $0.snapshot.generation == snapshot.generation { $0.snapshot.isUnconfirmedCacheEntry = false } }
   }
 
   /// The index that replaces `stale`: fetched by the first task to ask, awaited by the others.
@@ -291,7 +294,7 @@ public final class RemoteMapBuffer: Sendable {
   /// was confirmed, and `changed` is thrown as it would be for a fetched index.
   private func refreshed(replacing stale: Snapshot, changed: RemoteMapBufferError) async throws -> Snapshot {
     let reader = self.reader
-    let (task, current) = try state.withLock { state -> (Task<Snapshot, any Error>?, Snapshot) in
+    let (task, current) = try state.withLockedValue { state -> (Task<Snapshot, any Error>?, Snapshot) in
       guard state.snapshot.generation == stale.generation else { return (nil, state.snapshot) }
       guard state.snapshot.isUnconfirmedCacheEntry else { throw changed }
       if let refresh = state.refresh { return (refresh, state.snapshot) }
@@ -306,13 +309,13 @@ public final class RemoteMapBuffer: Sendable {
     guard let task else { return current }
     do {
       let fresh = try await task.value
-      state.withLock { state in
+      state.withLockedValue { state in
         if state.snapshot.generation == stale.generation { state.snapshot = fresh }
         if state.refresh == task { state.refresh = nil }
       }
       return fresh
     } catch {
-      state.withLock { if $0.refresh == task { $0.refresh = nil } }
+      state.withLockedValue { if $0.refresh == task { $0.refresh = nil } }
       throw error
     }
   }
@@ -432,7 +435,7 @@ public final class RemoteMapBuffer: Sendable {
     }
     let groups = RangeCoalescing.groups(
       of: remote, gap: configuration.coalescingGapByteCount, maximumLength: configuration.maximumCoalescedByteCount)
-    let collected = Mutex<[Int: Data]>([:])
+    let collected = NIOLockedValueBox<[Int: Data]>([:])
     try await reader.forEachRange(count: groups.count, range: { groups[$0].range }, expecting: snapshot.identity) { index, body in
       let group = groups[index]
       var values: [(Int, Data)] = []
@@ -445,11 +448,11 @@ public final class RemoteMapBuffer: Sendable {
         }
       }
       if keepingResults {
-        collected.withLock { for (position, value) in values { $0[position] = value } }
+        collected.withLockedValue { for (position, value) in values { $0[position] = value } }
       }
     }
     if !groups.isEmpty { confirm(snapshot) }
-    return results.merging(collected.withLock { $0 }) { first, _ in first }
+    return results.merging(collected.withLockedValue { $0 }) { first, _ in first }
   }
 }
 
