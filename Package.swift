@@ -1,44 +1,60 @@
-// swift-tools-version: 6.0
+// swift-tools-version: 6.2
+// 6.2: package traits with dependency pruning (6.1), and the standard library's `Atomic`,
+// `Mutex`, `SendableMetatype` and `String(validating:)` the sources use.
 import PackageDescription
 
-/// The codec libraries come from Debian: zlib1g-dev, libbrotli-dev, libzstd-dev, liblzma-dev.
-let codecLibraries: [LinkerSetting] = [
-  .linkedLibrary("z"),
-  .linkedLibrary("brotlienc"),
-  .linkedLibrary("brotlidec"),
-  .linkedLibrary("zstd"),
-  .linkedLibrary("lzma"),
-]
+/// The codec libraries, found with pkg-config. Debian: zlib1g-dev, libbrotli-dev, libzstd-dev,
+/// liblzma-dev (and pkg-config). Homebrew: zlib, brotli, zstd, xz (and pkg-config).
+func codecLibrary(_ name: String, pkgConfig: String, apt: String, brew: String) -> Target {
+  .systemLibrary(
+    name: name,
+    path: "Sources/SystemLibraries/\(name)",
+    pkgConfig: pkgConfig,
+    providers: [.apt([apt]), .brew([brew])]
+  )
+}
 
 let package = Package(
   name: "MapBuffer",
+  platforms: [.macOS(.v15), .iOS(.v18), .tvOS(.v18), .watchOS(.v11), .visionOS(.v2)],
   products: [
     .library(name: "MapBuffer", targets: ["MapBuffer"]),
     .library(name: "MapBufferCodable", targets: ["MapBufferCodable"]),
     .library(name: "SkeletonModel", targets: ["SkeletonModel"]),
+    // Empty unless the HTTP trait is enabled:
+    // .package(url: "…", from: "…", traits: ["HTTP"]).
     .library(name: "MapBufferHTTP", targets: ["MapBufferHTTP"]),
-    .executable(name: "mapbuffer", targets: ["MapBufferTool"]),
+  ],
+  traits: [
+    .trait(
+      name: "HTTP",
+      description: "Remote maps over HTTP(S) range requests (MapBufferHTTP), on AsyncHTTPClient."
+    )
   ],
   dependencies: [
-    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
-    // Only MapBufferHTTP (and the tool, which reads URLs through it) depends on the HTTP client.
+    // Only with the HTTP trait: SwiftPM resolves neither package for a consumer without it.
     .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     .package(url: "https://github.com/apple/swift-nio", from: "2.100.0"),
+    .package(url: "https://github.com/apple/swift-crypto", "3.12.0"..<"5.0.0"),
+    // Used by no target: `swift package generate-documentation` here; never resolved by a consumer.
+    .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.4.0"),
   ],
   targets: [
-    // C shim over the system compression libraries (one job: codecs).
+    // The codec libraries, each a system library found with pkg-config.
+    codecLibrary("CZlib", pkgConfig: "zlib", apt: "zlib1g-dev", brew: "zlib"),
+    codecLibrary("CBrotliEncoder", pkgConfig: "libbrotlienc", apt: "libbrotli-dev", brew: "brotli"),
+    codecLibrary("CBrotliDecoder", pkgConfig: "libbrotlidec", apt: "libbrotli-dev", brew: "brotli"),
+    codecLibrary("CZstd", pkgConfig: "libzstd", apt: "libzstd-dev", brew: "zstd"),
+    codecLibrary("CLzma", pkgConfig: "liblzma", apt: "liblzma-dev", brew: "xz"),
+    // C shim over the codec libraries (one job: codecs).
     .target(
       name: "CMapBufferCodecs",
-      linkerSettings: codecLibraries
+      dependencies: ["CZlib", "CBrotliEncoder", "CBrotliDecoder", "CZstd", "CLzma"]
     ),
     // CRC-32C with run-time selection of the CPU's CRC instructions.
-    .target(
-      name: "CMapBufferCRC32C"
-    ),
+    .target(name: "CMapBufferCRC32C"),
     // A cache prefetch hint, which Swift has no intrinsic for (batch lookups).
-    .target(
-      name: "CMapBufferPrefetch"
-    ),
+    .target(name: "CMapBufferPrefetch"),
     // The format: byte sources, reader, writer, validation, IntMap.
     .target(
       name: "MapBuffer",
@@ -55,22 +71,16 @@ let package = Package(
       dependencies: ["MapBuffer", "MapBufferCodable"]
     ),
     // Remote maps: the same reader over HTTP(S) range requests, with an on-disk index cache.
+    // Every file is guarded by `#if HTTP`; without the trait the module is empty.
     .target(
       name: "MapBufferHTTP",
       dependencies: [
         "MapBuffer", "MapBufferCodable",
-        .product(name: "AsyncHTTPClient", package: "async-http-client"),
-        .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-        .product(name: "NIOCore", package: "swift-nio"),
-        .product(name: "NIOHTTP1", package: "swift-nio"),
-      ]
-    ),
-    // The `mapbuffer` command-line tool.
-    .executableTarget(
-      name: "MapBufferTool",
-      dependencies: [
-        "MapBuffer", "MapBufferCodable", "SkeletonModel", "MapBufferHTTP",
-        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "AsyncHTTPClient", package: "async-http-client", condition: .when(traits: ["HTTP"])),
+        .product(name: "NIOConcurrencyHelpers", package: "swift-nio", condition: .when(traits: ["HTTP"])),
+        .product(name: "NIOCore", package: "swift-nio", condition: .when(traits: ["HTTP"])),
+        .product(name: "NIOHTTP1", package: "swift-nio", condition: .when(traits: ["HTTP"])),
+        .product(name: "Crypto", package: "swift-crypto", condition: .when(traits: ["HTTP"])),
       ]
     ),
     .executableTarget(
@@ -88,44 +98,12 @@ let package = Package(
       dependencies: ["MapBuffer", "MapBufferCodable", "SkeletonModel"],
       path: "Examples/SkeletonPipeline"
     ),
-    // Fixtures, the Python reference runner and small helpers shared by the test targets.
+    // Fixtures, the Python reference runner, nginx and small helpers shared by the test targets
+    // (and, through a link, by the tool's and the benchmarks' packages).
     .target(
       name: "MapBufferTestSupport",
       dependencies: ["MapBuffer"],
       path: "Tests/TestSupport"
-    ),
-    // Benchmarks: run in release mode, never as timed tests.
-    .executableTarget(
-      name: "SkeletonCodecBenchmark",
-      dependencies: ["SkeletonModel"],
-      path: "Benchmarks/SkeletonCodecBenchmark"
-    ),
-    // The C floor the lookup benchmark compares against: a plain Eytzinger search and a CRC.
-    .target(
-      name: "CLookupFloor",
-      dependencies: ["CMapBufferCRC32C"],
-      path: "Benchmarks/CLookupFloor"
-    ),
-    // Every workload against the Python reference and the peers, in one run (release mode).
-    .executableTarget(
-      name: "MapBufferBenchmarks",
-      dependencies: [
-        "MapBuffer", "MapBufferCodable", "SkeletonModel", "CLookupFloor",
-        .product(name: "ArgumentParser", package: "swift-argument-parser"),
-      ],
-      path: "Benchmarks/MapBufferBenchmarks"
-    ),
-    // Builds a large map with the streaming builder; reports peak memory and time.
-    .executableTarget(
-      name: "StreamingBuildCheck",
-      dependencies: ["MapBuffer"],
-      path: "Benchmarks/StreamingBuildCheck"
-    ),
-    // Remote reads against nginx on loopback, beside the reference over range requests.
-    .executableTarget(
-      name: "RemoteReadBenchmark",
-      dependencies: ["MapBuffer", "MapBufferHTTP", "MapBufferTestSupport"],
-      path: "Benchmarks/RemoteReadBenchmark"
     ),
     .testTarget(
       name: "MapBufferTests",
@@ -139,36 +117,11 @@ let package = Package(
       name: "SkeletonModelTests",
       dependencies: ["SkeletonModel", "MapBufferTestSupport"]
     ),
-    // Remote reads against nginx on loopback, started by the tests themselves.
+    // Remote reads against nginx on loopback, started by the tests themselves (HTTP trait).
     .testTarget(
       name: "MapBufferHTTPTests",
       dependencies: ["MapBufferHTTP", "MapBuffer", "MapBufferCodable", "SkeletonModel", "MapBufferTestSupport"]
     ),
-    // Runs the built `mapbuffer` binary; depends on its target so that it is built first.
-    .testTarget(
-      name: "MapBufferToolTests",
-      dependencies: ["MapBufferTool", "MapBuffer", "SkeletonModel", "MapBufferTestSupport"]
-    ),
   ],
   swiftLanguageModes: [.v6]
 )
-
-// Fuzz targets (libFuzzer), declared only for `Scripts/fuzz`, which sets MAPBUFFER_FUZZ=1 and
-// builds them with `-sanitize=fuzzer,address`; an ordinary build never sees them.
-if Context.environment["MAPBUFFER_FUZZ"] == "1" {
-  let fuzzTargets: [(name: String, dependencies: [Target.Dependency])] = [
-    ("FuzzMapBuffer", ["MapBuffer"]),
-    ("FuzzIntMap", ["MapBuffer"]),
-    ("FuzzSkeleton", ["SkeletonModel"]),
-    ("FuzzTyped", ["MapBuffer", "MapBufferCodable"]),
-  ]
-  // What the targets share: the hand-off to libFuzzer's driver, a non-resident byte source.
-  package.targets.append(.target(name: "FuzzSupport", dependencies: ["MapBuffer"], path: "Fuzz/FuzzSupport"))
-  for target in fuzzTargets {
-    package.targets.append(.executableTarget(
-      name: target.name, dependencies: target.dependencies + ["FuzzSupport"], path: "Fuzz/\(target.name)",
-      // No top-level code: the entry point is the `@_cdecl("<module>_main")` function.
-      swiftSettings: [.unsafeFlags(["-parse-as-library"])]))
-    package.products.append(.executable(name: target.name, targets: [target.name]))
-  }
-}

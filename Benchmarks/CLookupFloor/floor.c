@@ -2,7 +2,8 @@
 
 #include <string.h>
 
-#include "CMapBufferCRC32C.h"
+// The library's CRC-32C (CMapBufferCRC32C), linked into every program that uses MapBuffer.
+uint32_t mb_crc32c(uint32_t crc, const void *data, size_t size);
 
 static inline uint64_t load64(const uint8_t *p) {
   uint64_t v;

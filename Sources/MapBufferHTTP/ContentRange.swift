@@ -1,3 +1,6 @@
+// Part of MapBufferHTTP: compiled only with the package's HTTP trait.
+#if HTTP
+
 /// A parsed `Content-Range` header: `bytes FIRST-LAST/TOTAL`, or `bytes */TOTAL` in a 416.
 struct ContentRange: Equatable {
   /// The bytes the body holds, or `nil` for the unsatisfied form `bytes */TOTAL`.
@@ -41,3 +44,5 @@ struct ContentRange: Equatable {
 }
 
 import Foundation
+
+#endif

@@ -1,3 +1,6 @@
+// Part of MapBufferHTTP: compiled only with the package's HTTP trait.
+#if HTTP
+
 import Foundation
 import MapBuffer
 
@@ -32,3 +35,5 @@ struct FetchedPrefix: MapBufferByteSource {
     return try bytes.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[range])) }
   }
 }
+
+#endif

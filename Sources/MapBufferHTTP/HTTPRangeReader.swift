@@ -1,3 +1,6 @@
+// Part of MapBufferHTTP: compiled only with the package's HTTP trait.
+#if HTTP
+
 import AsyncHTTPClient
 import Foundation
 import MapBuffer
@@ -286,3 +289,5 @@ extension Duration {
     return sumOverflow ? (seconds < 0 ? .min : .max) : sum
   }
 }
+
+#endif

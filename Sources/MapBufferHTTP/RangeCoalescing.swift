@@ -1,3 +1,6 @@
+// Part of MapBufferHTTP: compiled only with the package's HTTP trait.
+#if HTTP
+
 import MapBuffer
 
 /// Groups item ranges into fewer, larger requests.
@@ -34,3 +37,5 @@ enum RangeCoalescing {
     return groups
   }
 }
+
+#endif

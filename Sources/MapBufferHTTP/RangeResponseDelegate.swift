@@ -1,3 +1,6 @@
+// Part of MapBufferHTTP: compiled only with the package's HTTP trait.
+#if HTTP
+
 import AsyncHTTPClient
 import NIOConcurrencyHelpers
 import NIOCore
@@ -100,3 +103,5 @@ final class RangeResponseDelegate: HTTPClientResponseDelegate {
     }
   }
 }
+
+#endif

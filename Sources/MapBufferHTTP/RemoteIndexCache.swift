@@ -1,4 +1,8 @@
+// Part of MapBufferHTTP: compiled only with the package's HTTP trait.
+#if HTTP
+
 import Foundation
+import Crypto
 import MapBuffer
 
 /// Indexes of remote maps kept on disk between runs, so that opening a map again costs no request.
@@ -45,7 +49,7 @@ public struct RemoteIndexCache: Sendable {
 
   /// The SHA-256 of `key`: what names and identifies its entry.
   static func digest(ofKey key: String) -> [UInt8] {
-    SHA256.hash(Data(key.utf8))
+    Array(SHA256.hash(data: Data(key.utf8)))
   }
 
   /// The file holding the entry for `key`.
@@ -147,3 +151,5 @@ public struct RemoteIndexCache: Sendable {
     return Entry(identity: parsed.identity, prefix: data.subdata(in: (start + parsed.prefix.lowerBound)..<(start + parsed.prefix.upperBound)))
   }
 }
+
+#endif

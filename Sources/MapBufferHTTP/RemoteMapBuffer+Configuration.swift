@@ -1,3 +1,6 @@
+// Part of MapBufferHTTP: compiled only with the package's HTTP trait.
+#if HTTP
+
 import AsyncHTTPClient
 import Foundation
 import MapBuffer
@@ -88,3 +91,5 @@ extension RemoteMapBuffer {
     return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
   }()
 }
+
+#endif

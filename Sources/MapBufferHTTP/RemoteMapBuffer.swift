@@ -1,3 +1,6 @@
+// Part of MapBufferHTTP: compiled only with the package's HTTP trait.
+#if HTTP
+
 import AsyncHTTPClient
 import Foundation
 import MapBuffer
@@ -113,7 +116,7 @@ public final class RemoteMapBuffer: Sendable {
 
   /// The core reader over the header and index alone, for index-only work (the `mapbuffer`
   /// tool's `info`, `keys` and shallow `validate`); reading an item through it fails.
-  package var indexMap: MapBuffer { snapshot.map }
+  @_spi(MapBufferTool) public var indexMap: MapBuffer { snapshot.map }
 
   /// What this map has asked of the network so far.
   public var statistics: RemoteReadStatistics {
@@ -474,3 +477,5 @@ public struct RemoteReadStatistics: Sendable, Equatable {
   /// The most requests that were in flight at once.
   public var peakConcurrentRequests: Int
 }
+
+#endif

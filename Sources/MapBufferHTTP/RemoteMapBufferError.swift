@@ -1,3 +1,6 @@
+// Part of MapBufferHTTP: compiled only with the package's HTTP trait.
+#if HTTP
+
 import Foundation
 
 /// Why a remote read failed: what the server answered, or what never arrived.
@@ -108,7 +111,7 @@ public struct ObjectIdentity: Sendable, Hashable, CustomStringConvertible {
 
 extension URL {
   /// The URL without its query and fragment, for messages: a presigned URL's query is a credential.
-  package var redactedForDisplay: String {
+  @_spi(MapBufferTool) public var redactedForDisplay: String {
     guard var components = URLComponents(url: self, resolvingAgainstBaseURL: false) else { return "<url>" }
     let hadQuery = components.query != nil
     components.query = nil
@@ -118,3 +121,5 @@ extension URL {
     return (components.string ?? "<url>") + (hadQuery ? "?…" : "")
   }
 }
+
+#endif

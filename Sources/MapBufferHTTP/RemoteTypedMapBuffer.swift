@@ -1,3 +1,6 @@
+// Part of MapBufferHTTP: compiled only with the package's HTTP trait.
+#if HTTP
+
 import Foundation
 import MapBuffer
 import MapBufferCodable
@@ -67,3 +70,5 @@ extension RemoteTypedMapBuffer where Value: MapBufferValue {
     self.init(map, codec: .conformance)
   }
 }
+
+#endif

@@ -1,3 +1,6 @@
+// Part of MapBufferHTTP: compiled only with the package's HTTP trait.
+#if HTTP
+
 /// How often, and how patiently, a failed request is tried again.
 ///
 /// A request is retried after a 5xx or 429 answer, a time-out or a failed connection, never after
@@ -42,3 +45,5 @@ public struct RetryPolicy: Sendable, Equatable {
 }
 
 import Foundation
+
+#endif

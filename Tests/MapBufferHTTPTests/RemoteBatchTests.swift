@@ -1,3 +1,6 @@
+// The MapBufferHTTP tests: compiled only with the package's HTTP trait (Scripts/test enables it).
+#if HTTP
+
 import Foundation
 import MapBuffer
 @testable import MapBufferHTTP
@@ -86,3 +89,5 @@ extension MapBuffer {
     try serialized.subdata(in: (16 + 16 * position)..<(24 + 16 * position)).withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }
   }
 }
+
+#endif

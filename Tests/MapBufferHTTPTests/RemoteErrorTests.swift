@@ -1,3 +1,6 @@
+// The MapBufferHTTP tests: compiled only with the package's HTTP trait (Scripts/test enables it).
+#if HTTP
+
 import Foundation
 import MapBuffer
 @testable import MapBufferHTTP
@@ -260,3 +263,5 @@ struct RemoteErrorTests {
     #expect(text.contains("missing.mb?…"))
   }
 }
+
+#endif

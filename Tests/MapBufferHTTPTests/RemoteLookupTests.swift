@@ -1,3 +1,6 @@
+// The MapBufferHTTP tests: compiled only with the package's HTTP trait (Scripts/test enables it).
+#if HTTP
+
 import Foundation
 import MapBuffer
 import MapBufferCodable
@@ -191,3 +194,5 @@ struct RemoteLookupTests {
     }
   }
 }
+
+#endif

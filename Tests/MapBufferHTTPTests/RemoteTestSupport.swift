@@ -1,3 +1,6 @@
+// The MapBufferHTTP tests: compiled only with the package's HTTP trait (Scripts/test enables it).
+#if HTTP
+
 import Foundation
 import MapBuffer
 import MapBufferHTTP
@@ -52,3 +55,5 @@ func storedRange(of key: UInt64, in bytes: Data) throws -> Range<Int> {
   }
   throw NginxServer.Failure(description: "key \(key) is not among \(keys.count) keys")
 }
+
+#endif

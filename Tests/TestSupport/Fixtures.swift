@@ -3,8 +3,9 @@ import MapBuffer
 
 /// Paths to the test fixtures and to the repository.
 public enum Fixtures {
-  /// The repository's root folder.
-  public static let packageRoot: URL = URL(fileURLWithPath: #filePath)
+  /// The repository's root folder (this file's real path, through the links that the tool's and
+  /// the benchmarks' packages make to `Tests/TestSupport`).
+  public static let packageRoot: URL = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath()
     .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
   /// `Tests/Fixtures`: the reference vectors copied from `shared/vectors`.

@@ -22,8 +22,8 @@ public final class NginxServer: Sendable {
   private let state: URL
   private let processID: Int32
 
-  /// Where `nginx` is installed by Debian's package.
-  public static let executable = "/usr/sbin/nginx"
+  /// `nginx` on `PATH` (Debian's package puts it in `/usr/sbin`, Homebrew's in its `bin`).
+  public static let executable: String? = TestRequirement.executable(named: "nginx")
 
   /// Why the server could not start.
   public struct Failure: Error, CustomStringConvertible {
@@ -33,8 +33,10 @@ public final class NginxServer: Sendable {
 
   /// Starts a server on a free loopback port, serving a new empty temporary folder.
   public init() throws {
-    guard FileManager.default.isExecutableFile(atPath: Self.executable) else {
-      throw Failure(description: "\(Self.executable) is missing: run Scripts/setup, which installs nginx-light")
+    guard let executable = Self.executable else {
+      throw try TestRequirement.missing(
+        "no nginx on PATH",
+        failure: Failure(description: "no nginx on PATH: run Scripts/setup, which installs nginx-light"))
     }
     let base = try Fixtures.temporaryDirectory()
     root = base.appendingPathComponent("www")
@@ -50,7 +52,7 @@ public final class NginxServer: Sendable {
       try Self.configuration(root: root, state: state, port: port)
         .write(to: state.appendingPathComponent("nginx.conf"), atomically: true, encoding: .utf8)
       let process = Process()
-      process.executableURL = URL(fileURLWithPath: Self.executable)
+      process.executableURL = URL(fileURLWithPath: executable)
       process.arguments = [
         "-p", state.path, "-c", state.appendingPathComponent("nginx.conf").path,
         "-e", state.appendingPathComponent("error.log").path,

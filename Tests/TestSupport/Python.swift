@@ -3,7 +3,8 @@ import Foundation
 /// Runs the Python reference (`mapbuffer==1.2.0`, `osteoid==0.7.4`) from the project's venv.
 ///
 /// The README's test command (`Scripts/test`) creates `.venv` with both packages before the
-/// tests run; a test that needs Python fails with a clear message when it is missing.
+/// tests run; a test that needs Python is skipped with the reason when it is missing, or fails
+/// under CI (``TestRequirement``).
 public enum ReferencePython {
   /// The interpreter: `$MAPBUFFER_PYTHON` if set, else `.venv/bin/python` in the repository.
   public static var executable: URL {
@@ -21,7 +22,9 @@ public enum ReferencePython {
   @discardableResult
   public static func run(_ script: String, arguments: [String] = [], input: Data? = nil) throws -> Data {
     guard FileManager.default.isExecutableFile(atPath: executable.path) else {
-      throw Failure(description: "no Python reference at \(executable.path): run Scripts/test, which creates the venv")
+      throw try TestRequirement.missing(
+        "no Python reference at \(executable.path)",
+        failure: Failure(description: "no Python reference at \(executable.path): run Scripts/setup, which creates the venv"))
     }
     let process = Process()
     process.executableURL = executable

@@ -1,3 +1,6 @@
+// Compiled only with the tool package's HTTP trait (Scripts/test enables it).
+#if HTTP
+
 import Foundation
 import MapBuffer
 import MapBufferTestSupport
@@ -155,3 +158,5 @@ enum TypedMapBufferForTests {
     return try map.keys.map { ($0, try map[$0]!) }
   }
 }
+
+#endif

@@ -34,11 +34,13 @@ struct Get: AsyncParsableCommand {
     let key = try singleKey(from: key)
     var output = StandardOutput()
     switch try await MapFile.openForItems(file) {
+    #if HTTP
     case .remote(let remote):
       // One range request for the item.
       let value = try await describingFailures(RemoteInput.displayName(file)) { try await stored ? remote.storedBytes(forKey: key) : remote[key] }
       guard let value else { throw ToolFailure("key \(key) is not in \(RemoteInput.displayName(file))") }
       try value.withUnsafeBytes { try output.writeDirectly($0) }
+    #endif
     case .local(.mapBuffer(let map)):
       let value = try describingFailures(RemoteInput.displayName(file)) { try stored ? map.storedBytes(forKey: key) : map[key] }
       guard let value else { throw ToolFailure("key \(key) is not in \(RemoteInput.displayName(file))") }

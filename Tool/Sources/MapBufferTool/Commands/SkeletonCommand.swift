@@ -2,8 +2,11 @@ import ArgumentParser
 import Foundation
 import MapBuffer
 import MapBufferCodable
-import MapBufferHTTP
 import SkeletonModel
+
+#if HTTP
+import MapBufferHTTP
+#endif
 
 /// `mapbuffer skeleton FILE [KEY] [--json | --swc]`: a precomputed skeleton, summarized or converted.
 struct SkeletonCommand: AsyncParsableCommand {
@@ -62,8 +65,12 @@ struct SkeletonCommand: AsyncParsableCommand {
   private func load() async throws -> Skeleton {
     guard let label = try optionalKey(from: key) else {
       if RemoteInput.isURL(file) {
+        #if HTTP
         let bytes = try await RemoteInput.wholeObject(file)
         return try describingFailures(RemoteInput.displayName(file)) { try Skeleton(precomputed: bytes) }
+        #else
+        throw RemoteInput.unsupported(file)
+        #endif
       }
       try requireReadableFile(file)
       return try describingFailures(printableName(file)) {
@@ -73,8 +80,10 @@ struct SkeletonCommand: AsyncParsableCommand {
     }
     let found: Skeleton?
     switch try await MapFile.openForItems(file) {
+    #if HTTP
     case .remote(let remote):
       found = try await describingFailures(RemoteInput.displayName(file)) { try await RemoteTypedMapBuffer<Skeleton>(remote)[label] }
+    #endif
     case .local(.mapBuffer(let map)):
       found = try describingFailures(RemoteInput.displayName(file)) { try TypedMapBuffer<Skeleton>(map)[label] }
     case .local(.intMap):

@@ -1,6 +1,9 @@
 import Foundation
 import MapBuffer
-import MapBufferHTTP
+
+#if HTTP
+@_spi(MapBufferTool) import MapBufferHTTP
+#endif
 
 /// Maps named by `http://` or `https://` URLs: read with range requests, or copied whole.
 enum RemoteInput {
@@ -22,11 +25,23 @@ enum RemoteInput {
   /// anything else as it is.
   static func displayName(_ argument: String) -> String {
     guard isURL(argument) else { return argument }
+    #if HTTP
     if let url = URL(string: argument), url.host != nil { return url.redactedForDisplay }
+    #endif
     guard let query = argument.firstIndex(where: { $0 == "?" || $0 == "#" }) else { return argument }
     return argument[..<query] + "?…"
   }
 
+  #if !HTTP
+  /// The failure for a URL given to a tool built without the HTTP trait.
+  static func unsupported(_ argument: String) -> ToolFailure {
+    ToolFailure(
+      "\(displayName(argument)): this mapbuffer was built without the HTTP trait and reads no URLs "
+        + "(install it with: swift package --package-path Tool experimental-install --traits HTTP)")
+  }
+  #endif
+
+  #if HTTP
   /// How the tool reads remote maps: the library's defaults (64 KiB first request, 8 concurrent
   /// requests, 4 attempts), and an index cache when `MAPBUFFER_INDEX_CACHE` names a folder.
   static var configuration: RemoteMapBuffer.Configuration {
@@ -67,12 +82,15 @@ enum RemoteInput {
     if case MapBufferError.invalidMagic(let found, _) = error { return found.starts(with: Array("intm".utf8)) }
     return false
   }
+  #endif
 }
 
 /// A map to read a few items of: a local file, or a remote MapBuffer read with one request per item.
 enum ItemAccess {
   case local(MapFile)
+  #if HTTP
   case remote(RemoteMapBuffer)
+  #endif
 }
 
 extension MapFile {
@@ -81,7 +99,9 @@ extension MapFile {
   static func openIndex(_ argument: String) async throws -> MapFile {
     switch try await openForItems(argument) {
     case .local(let file): return file
+    #if HTTP
     case .remote(let remote): return .mapBuffer(remote.indexMap)
+    #endif
     }
   }
 
@@ -89,6 +109,7 @@ extension MapFile {
   /// over HTTP, its items then one request each (an IntMap URL is copied whole).
   static func openForItems(_ argument: String) async throws -> ItemAccess {
     guard RemoteInput.isURL(argument) else { return .local(try open(argument)) }
+    #if HTTP
     let url = try RemoteInput.url(argument)
     do {
       return .remote(try await RemoteMapBuffer(url: url, configuration: RemoteInput.configuration))
@@ -97,12 +118,19 @@ extension MapFile {
     } catch {
       throw toolFailure(error, context: RemoteInput.displayName(argument))
     }
+    #else
+    throw RemoteInput.unsupported(argument)
+    #endif
   }
 
   /// Opens `argument` for reading every item: a local file, or a URL copied whole first.
   static func openWhole(_ argument: String) async throws -> MapFile {
     guard RemoteInput.isURL(argument) else { return try open(argument) }
+    #if HTTP
     return try await RemoteInput.localCopy(argument)
+    #else
+    throw RemoteInput.unsupported(argument)
+    #endif
   }
 
   /// ``openWhole(_:)``, requiring a MapBuffer.
@@ -128,7 +156,9 @@ func describingFailures<Result>(_ context: String, _ body: () async throws -> Re
 func toolFailure(_ error: any Error, context: String) -> ToolFailure {
   switch error {
   case let failure as ToolFailure: failure
+  #if HTTP
   case let remote as RemoteMapBufferError: ToolFailure(remote.description)
+  #endif
   default: ToolFailure("\(context): \(failureText(error))")
   }
 }

@@ -29,6 +29,7 @@ struct Validate: AsyncParsableCommand {
     switch deep ? try await MapFile.openForItems(file) : .local(try await MapFile.openIndex(file)) {
     case .local(let file):
       map = file
+    #if HTTP
     case .remote(let remote):
       // Every item fetched in large coalesced ranges, checked, and dropped.
       try await describingFailures("\(RemoteInput.displayName(file)) is invalid") { try await remote.validate(.deep) }
@@ -36,6 +37,7 @@ struct Validate: AsyncParsableCommand {
       try output.write("ok\n")
       try output.flush()
       return
+    #endif
     }
     try describingFailures("\(RemoteInput.displayName(file)) is invalid") {
       switch map {

@@ -1,0 +1,2 @@
+// The brotli decoder.
+#include <brotli/decode.h>

@@ -1,0 +1,2 @@
+// The brotli encoder.
+#include <brotli/encode.h>

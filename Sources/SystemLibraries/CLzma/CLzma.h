@@ -1,0 +1,2 @@
+// liblzma (xz).
+#include <lzma.h>

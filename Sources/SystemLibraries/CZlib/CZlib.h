@@ -1,0 +1,3 @@
+// zlib (gzip), as the codec shim includes it: with const input pointers.
+#define ZLIB_CONST
+#include <zlib.h>

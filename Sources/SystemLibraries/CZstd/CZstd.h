@@ -1,0 +1,3 @@
+// zstd, its stable API and its error codes.
+#include <zstd.h>
+#include <zstd_errors.h>
