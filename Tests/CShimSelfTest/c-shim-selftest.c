@@ -1,15 +1,18 @@
-// Self-test of the C shims CMapBufferCodecs and CMapBufferCRC32C, built
-// outside SwiftPM (from the repository root, into /tmp):
+// Self-test of the C shims CMapBufferCodecs and CMapBufferCRC32C, in C: every codec's
+// statuses on good, truncated, corrupt and oversized input, decompression bombs, the CRC-32C
+// against its portable form, and the per-thread contexts from many threads.
 //
-//   gcc -O2 -Wall -Wextra -std=c11 -pthread
+// Tests/MapBufferTests/CShimSelfTests.swift builds it with the shim sources under
+// AddressSanitizer and LeakSanitizer and runs it with --quick (smaller bombs, no separate
+// process measuring their peak memory); any failed check, sanitizer report or leak fails the
+// test. By hand, from the repository root:
+//
+//   cc -O1 -g -fsanitize=address -std=c11 -pthread
 //       -I Sources/CMapBufferCodecs/include -I Sources/CMapBufferCRC32C/include
-//       Sources/CMapBufferCodecs/*.c Sources/CMapBufferCRC32C/*.c Scripts/c-shim-selftest.c
-//       -lz -lzstd -llzma -lbrotlienc -lbrotlidec -o /tmp/c-shim-selftest
+//       Sources/CMapBufferCodecs/*.c Sources/CMapBufferCRC32C/*.c Tests/CShimSelfTest/c-shim-selftest.c
+//       $(pkg-config --cflags --libs zlib libbrotlienc libbrotlidec libzstd liblzma) -o /tmp/c-shim-selftest
 //   /tmp/c-shim-selftest            # everything, with 100 MB decompression bombs
-//   valgrind --error-exitcode=1 --leak-check=full /tmp/c-shim-selftest --quick
 //
-// --quick uses smaller bombs and skips the separate process that measures the
-// peak memory of decompressing them (its --check-bombs mode).
 // Exits 0 when every check passes.
 
 #define _GNU_SOURCE
