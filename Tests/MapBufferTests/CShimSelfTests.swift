@@ -70,7 +70,7 @@ struct CShimSelfTests {
       process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
     }
     let errorFile = FileManager.default.temporaryDirectory.appendingPathComponent("c-shim-\(UUID().uuidString).err")
-    FileManager.default.createFile(atPath: errorFile.path, contents: nil)
+    guard FileManager.default.createFile(atPath: errorFile.path, contents: nil) else { throw Failure("cannot create \(errorFile.path)") }
     defer { try? FileManager.default.removeItem(at: errorFile) }
     let errorHandle = try FileHandle(forWritingTo: errorFile)
     let output = Pipe()
