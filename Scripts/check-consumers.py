@@ -16,7 +16,8 @@ Every ```swift block of README.md and of the DocC catalogs (Sources/*/*.docc/*.m
   `<!-- snippet: continues -->` appends the block to the previous snippet of the same page,
   `<!-- snippet: compile-only … -->` builds it without running it (say why in the comment).
 
-Exits non-zero on the first failure. Scratch folders: .build-consumers/.
+Arguments name pages to check instead of all of them (the README must be among them: it holds
+the manifests). Exits non-zero on the first failure. Scratch folders: .build-consumers/.
 """
 
 from __future__ import annotations
@@ -68,6 +69,9 @@ class Consumer:
 
 
 def pages() -> list[Path]:
+    """The pages named on the command line (paths from the repository's root), else them all."""
+    if len(sys.argv) > 1:
+        return [ROOT / argument for argument in sys.argv[1:]]
     found = [ROOT / "README.md"]
     found += sorted((ROOT / "Sources").glob("*/*.docc/**/*.md"))
     return found
@@ -134,12 +138,12 @@ def prepare(consumer: Consumer) -> Path:
         "// dependencies of the manifest's first target.\n"
         f"for name in {json.dumps(names)} {{\n"
         "  package.targets.append(.executableTarget(\n"
-        "    name: name, dependencies: package.targets[0].dependencies, path: \"Snippets/\\(name)\"))\n"
+        "    name: name, dependencies: package.targets[0].dependencies, path: \"DocSnippets/\\(name)\"))\n"
         "}\n"
     )
     (folder / "Package.swift").write_text(manifest)
     for snippet in consumer.snippets:
-        sources = folder / "Snippets" / snippet.name
+        sources = folder / "DocSnippets" / snippet.name
         sources.mkdir(parents=True, exist_ok=True)
         (sources / "main.swift").write_text(f"// {snippet.source}\n{snippet.code}")
     return folder
@@ -179,7 +183,7 @@ def main() -> None:
         if result.returncode != 0 or re.search(r"warning:", result.stdout + result.stderr):
             # Warnings from packages that are not ours are theirs; ours must build clean.
             ours = [line for line in (result.stdout + result.stderr).splitlines()
-                    if "warning:" in line and ("/Snippets/" in line or str(ROOT) in line)]
+                    if "warning:" in line and ("/DocSnippets/" in line or str(ROOT) in line)]
             if result.returncode != 0 or ours:
                 fail(f"{consumer.source}: the consumer does not build cleanly", "\n".join(ours) or result.stdout + result.stderr)
         binaries = Path(run(["swift", "build", "--show-bin-path"], folder).stdout.strip())

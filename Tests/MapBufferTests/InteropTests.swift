@@ -538,7 +538,7 @@ struct InteropTests {
       do {
         output = try ReferencePython.run(
           InteropScript.checkMapBuffer, arguments: [url.path, manifest.path, codec.name, "\(version)"])
-      } catch {
+      } catch let error as ReferencePython.Failure {
         Issue.record("Swift → Python, codec \(codec.name), version \(version), seed \(seed): \(error)")
         return
       }
@@ -692,7 +692,7 @@ struct InteropTests {
       do {
         output = try ReferencePython.run(
           InteropScript.checkIntMaps, arguments: [directory.path] + Self.intMapSizes.map(String.init))
-      } catch {
+      } catch let error as ReferencePython.Failure {
         Issue.record("IntMap Swift → Python, seed \(seed): \(error)")
         return
       }
