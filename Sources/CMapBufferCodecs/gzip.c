@@ -1,5 +1,6 @@
 // gzip (RFC 1952) through zlib: windowBits 15 + 16 accepts the gzip wrapper
-// only, neither zlib (RFC 1950) nor raw deflate streams.
+// only, neither zlib (RFC 1950) nor raw deflate streams. An item is one member
+// and nothing after it (see mb_gzip_decompress).
 
 #include "codecs_internal.h"
 
@@ -20,7 +21,7 @@ mb_status mb_gzip_decompress(const uint8_t *src, size_t src_size, size_t max_out
     return MB_STATUS_OUT_OF_MEMORY;
   }
 
-  // The ISIZE trailer (decoded size mod 2^32 of the last member) is only a hint.
+  // The ISIZE trailer (decoded size mod 2^32) is only a hint.
   size_t hint = mb_default_hint(src_size);
   if (src_size >= 18) {  // the smallest gzip member
     const uint8_t *t = src + src_size - 4;
@@ -45,13 +46,11 @@ mb_status mb_gzip_decompress(const uint8_t *src, size_t src_size, size_t max_out
 
     if (ret == Z_STREAM_END) {
       if (in_pos == src_size) break;
-      // Another member follows (RFC 1952 2.2): decode it too. A lone 0x1f
-      // at the end is the start of a truncated member.
-      if (src[in_pos] == 0x1f && (in_pos + 1 == src_size || src[in_pos + 1] == 0x8b)) {
-        inflateReset(z);
-        continue;
-      }
-      *message = "gzip: trailing data after the last member";
+      // One member only. The reference reads the first member and ignores what follows
+      // (and reads some trailing bytes as an empty value), so another member or any other
+      // byte after the first is an error here: a file never reads as two different values.
+      *message = src[in_pos] == 0x1f ? "gzip: another member after the first (the reference reads only the first)"
+                                     : "gzip: trailing data after the member";
       status = MB_STATUS_TRAILING_DATA;
       goto fail;
     }

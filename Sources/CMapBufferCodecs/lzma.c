@@ -1,8 +1,9 @@
 // .xz streams through liblzma.
 //
-// Several .xz streams, optionally separated or followed by stream padding
-// (NUL bytes in multiples of four, xz format 2.2), decode to the
-// concatenation of their contents, as LZMA_CONCATENATED would do. The
+// Several .xz streams decode to the concatenation of their contents, as
+// LZMA_CONCATENATED and the reference (Python's lzma.decompress) do. Stream
+// padding (NUL bytes in multiples of four, xz format 2.2), which the reference
+// fails on, is refused. The
 // streams are walked here instead, because with LZMA_CONCATENATED liblzma
 // reports bytes after the last stream as LZMA_DATA_ERROR or as a truncated
 // stream header, while this shim reports them as MB_STATUS_TRAILING_DATA.
@@ -47,26 +48,25 @@ static mb_status lzma_failure(lzma_ret ret, const char **message) {
 
 static const uint8_t xz_magic[6] = {0xFD, '7', 'z', 'X', 'Z', 0x00};
 
-/// After a stream ends: skips stream padding and, if another stream follows,
-/// restarts the decoder on it. Leaves avail_in == 0 when the input is done.
+/// After a stream ends: if another stream follows, restarts the decoder on it.
+/// Leaves avail_in == 0 when the input is done. Stream padding is valid .xz, but
+/// the reference fails on it, so it is refused: a file never reads as a value
+/// here and an error there.
 static mb_status next_stream(lzma_stream *strm, const char **message) {
-  size_t padding = 0;
-  while (padding < strm->avail_in && strm->next_in[padding] == 0) padding++;
-  size_t rest = strm->avail_in - padding;
-  const uint8_t *next = strm->next_in + padding;
-  if (padding % 4 == 0) {
-    if (rest == 0) {
-      strm->avail_in = 0;
-      return MB_STATUS_OK;
-    }
-    // A stream header, or the start of one (then the decoder finds it truncated).
-    if (memcmp(next, xz_magic, rest < sizeof xz_magic ? rest : sizeof xz_magic) == 0) {
-      lzma_ret ret = lzma_stream_decoder(strm, MB_LZMA_MEMLIMIT, 0);
-      if (ret != LZMA_OK) return lzma_failure(ret, message);
-      strm->next_in = next;
-      strm->avail_in = rest;
-      return MB_STATUS_OK;
-    }
+  size_t rest = strm->avail_in;
+  const uint8_t *next = strm->next_in;
+  if (rest == 0) return MB_STATUS_OK;
+  if (next[0] == 0) {
+    *message = "lzma: stream padding after a stream (the reference cannot read it)";
+    return MB_STATUS_TRAILING_DATA;
+  }
+  // A stream header, or the start of one (then the decoder finds it truncated).
+  if (memcmp(next, xz_magic, rest < sizeof xz_magic ? rest : sizeof xz_magic) == 0) {
+    lzma_ret ret = lzma_stream_decoder(strm, MB_LZMA_MEMLIMIT, 0);
+    if (ret != LZMA_OK) return lzma_failure(ret, message);
+    strm->next_in = next;
+    strm->avail_in = rest;
+    return MB_STATUS_OK;
   }
   *message = "lzma: trailing data after the last stream";
   return MB_STATUS_TRAILING_DATA;

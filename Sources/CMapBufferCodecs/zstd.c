@@ -1,5 +1,8 @@
-// Zstandard (RFC 8878) through libzstd: one or more frames, skippable frames
-// included. Only zstd's stable API is used.
+// Zstandard (RFC 8878) through libzstd: one data frame and nothing else. The
+// reference (python-zstandard's one-shot decompress) reads the first frame and
+// ignores what follows, and fails on a skippable frame first, so a second
+// frame, a skippable frame or trailing bytes are errors here: a file never
+// reads as two different values. Only zstd's stable API is used.
 
 #include "codecs_internal.h"
 
@@ -63,6 +66,19 @@ mb_status mb_zstd_decompress(const uint8_t *src, size_t src_size, size_t max_out
     return MB_STATUS_OUT_OF_MEMORY;
   }
   ZSTD_DCtx_reset(dctx, ZSTD_reset_session_only);  // keeps windowLogMax
+
+  if (src_size >= 4) {
+    uint32_t magic = (uint32_t)src[0] | (uint32_t)src[1] << 8 | (uint32_t)src[2] << 16 | (uint32_t)src[3] << 24;
+    if ((magic & 0xFFFFFFF0u) == 0x184D2A50u) {  // ZSTD_MAGIC_SKIPPABLE_START
+      *message = "zstd: a skippable frame where the value's frame should be";
+      return MB_STATUS_CORRUPT;
+    }
+  }
+  size_t first = ZSTD_findFrameCompressedSize(src, src_size);
+  if (!ZSTD_isError(first) && first < src_size) {
+    *message = "zstd: data after the first frame (the reference reads only the first)";
+    return MB_STATUS_TRAILING_DATA;
+  }
 
   unsigned long long total = total_content_size(src, src_size);
   if (total != ZSTD_CONTENTSIZE_UNKNOWN && total != ZSTD_CONTENTSIZE_ERROR) {

@@ -66,6 +66,9 @@ public enum MapBufferError: Error, Sendable, Equatable, CustomStringConvertible 
 
   /// A system call failed.
   case io(operation: String, path: String, errno: Int32)
+  /// The path names a FIFO, a socket, a device or a symbolic link not to be followed, where a
+  /// regular file was wanted; it was refused without blocking on it.
+  case notRegularFile(path: String)
   /// A positional read got fewer bytes than the source held when it was opened:
   /// the file was truncated while open.
   case sourceTruncated(offset: Int, expected: Int, read: Int)
@@ -121,6 +124,8 @@ public enum MapBufferError: Error, Sendable, Equatable, CustomStringConvertible 
       return "key \(key) is not in the map"
     case let .io(operation, path, errno):
       return "\(operation) \(path): \(String(cString: strerror(errno)))"
+    case let .notRegularFile(path):
+      return "\(path) is not a regular file"
     case let .sourceTruncated(offset, expected, read):
       return "the source was truncated while open: reading \(expected) bytes at offset \(offset) returned \(read)"
     case let .rangeOutOfBounds(lowerBound, upperBound, sourceSize):

@@ -23,9 +23,9 @@ extern "C" {
 /// The codecs of the MapBuffer format. The numbering is this shim's own.
 typedef enum mb_codec {
   MB_CODEC_NONE = 0,
-  MB_CODEC_GZIP = 1,    ///< one or more RFC 1952 gzip members (zlib)
+  MB_CODEC_GZIP = 1,    ///< one RFC 1952 gzip member (zlib)
   MB_CODEC_BROTLI = 2,  ///< a raw brotli stream
-  MB_CODEC_ZSTD = 3,    ///< one or more zstd frames
+  MB_CODEC_ZSTD = 3,    ///< one zstd frame
   MB_CODEC_LZMA = 4,    ///< one or more .xz streams (liblzma)
 } mb_codec;
 

@@ -46,13 +46,15 @@ extension MapBufferByteSource {
   /// A memory-resident source is searched in place; others read one key per step.
   package func eytzingerPosition(of key: UInt64, count: Int, entriesStart start: Int) throws -> Int? {
     guard count > 0 else { return nil }
+    // MapBuffer's index entries and IntMap's entries are both a u64 and a u64.
+    let entry = MapBufferHeader.indexEntryByteCount
     if isMemoryResident {
-      return try withUnsafeBytes(in: start..<(start + 16 * count)) { entries in
-        Eytzinger.position(of: key, count: count) { entries.loadLittleEndianUInt64(at: $0 &* 16) }
+      return try withUnsafeBytes(in: start..<(start + entry * count)) { entries in
+        Eytzinger.position(of: key, count: count) { entries.loadLittleEndianUInt64(at: $0 &* entry) }
       }
     }
     return try Eytzinger.position(of: key, count: count) { position in
-      let offset = start + 16 * position
+      let offset = start + entry * position
       return try withUnsafeBytes(in: offset..<(offset + 8)) { $0.loadLittleEndianUInt64(at: 0) }
     }
   }

@@ -1,13 +1,5 @@
 import Foundation
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// A file read with positional reads (`pread`), one range at a time.
 ///
 /// Use it for files that another process may truncate or replace while they are open: where a
@@ -15,7 +7,7 @@ import Darwin
 /// ``MapBufferError/sourceTruncated(offset:expected:read:)``. A file replaced by a rename
 /// keeps being read as it was when opened. The descriptor closes when the last reference goes away.
 public final class PositionalFileByteSource: MapBufferByteSource {
-  private let descriptor: Int32
+  private let file: FileDescriptor
   /// The file's size when it was opened.
   public let count: Int
   /// The file's path.
@@ -23,14 +15,23 @@ public final class PositionalFileByteSource: MapBufferByteSource {
 
   /// Opens the file at `url` for reading.
   ///
-  /// - Throws: ``MapBufferError/io(operation:path:errno:)`` if the file cannot be opened
-  ///   or is not a regular file.
+  /// Opening does not block on a FIFO or a device: anything but a regular file is refused.
+  ///
+  /// - Throws: ``MapBufferError/io(operation:path:errno:)`` if the file cannot be opened or is
+  ///   a directory, ``MapBufferError/notRegularFile(path:)`` if it is another kind of file.
   public init(contentsOf url: URL) throws {
     path = url.path
-    (descriptor, count) = try FileStatus.openRegularFile(path)
+    (file, count) = try FileDescriptor.openRegularFile(path)
   }
 
-  deinit { close(descriptor) }
+  /// Reads the regular file open at `file`, `count` bytes long, and closes it when done.
+  package init(taking file: FileDescriptor, count: Int) {
+    self.file = file
+    self.count = count
+    self.path = file.path
+  }
+
+  deinit { file.close() }
 
   /// Always `false`: every range is read from the file.
   public var isMemoryResident: Bool { false }
@@ -55,8 +56,6 @@ public final class PositionalFileByteSource: MapBufferByteSource {
   }
 
   private func read(_ range: Range<Int>, into buffer: UnsafeMutableRawBufferPointer) throws {
-    try PositionalIO.read(
-      into: UnsafeMutableRawBufferPointer(rebasing: buffer[0..<range.count]), from: descriptor,
-      at: range.lowerBound, path: path)
+    try file.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[0..<range.count]), at: range.lowerBound)
   }
 }

@@ -1,13 +1,5 @@
 import Foundation
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// An immutable, serialized map from `UInt64` keys to `UInt64` values.
 ///
 /// A 10-byte header and `(key, value)` pairs in Eytzinger order of the keys, byte-compatible
@@ -94,11 +86,12 @@ public struct IntMap: Sendable {
   private func residentValue(forKey key: UInt64, in file: UnsafeRawBufferPointer) -> UInt64? {
     let count = header.keyCount
     let start = IntMapHeader.byteCount
-    assert(file.count >= start + 16 * count, "the entries must lie inside the source")
+    let entry = IntMapHeader.entryByteCount
+    assert(file.count >= start + entry * count, "the entries must lie inside the source")
     guard let position = Eytzinger.position(of: key, count: count, label: {
-      file.loadLittleEndianUInt64(at: start &+ 16 &* $0)
+      file.loadLittleEndianUInt64(at: start &+ entry &* $0)
     }) else { return nil }
-    return file.loadLittleEndianUInt64(at: start &+ 16 &* position &+ 8)
+    return file.loadLittleEndianUInt64(at: start &+ entry &* position &+ 8)
   }
 
   /// Whether the map has a value for `key`.
@@ -113,8 +106,8 @@ public struct IntMap: Sendable {
 
   /// The key and value at entry `position`.
   package func entry(at position: Int) throws -> (key: UInt64, value: UInt64) {
-    let offset = IntMapHeader.byteCount + position * 16
-    return try source.withUnsafeBytes(in: offset..<(offset + 16)) {
+    let offset = IntMapHeader.byteCount + position * IntMapHeader.entryByteCount
+    return try source.withUnsafeBytes(in: offset..<(offset + IntMapHeader.entryByteCount)) {
       ($0.loadLittleEndianUInt64(at: 0), $0.loadLittleEndianUInt64(at: 8))
     }
   }
@@ -146,7 +139,8 @@ public struct IntMap: Sendable {
       result.reserveCapacity(count)
       var position = Eytzinger.firstPosition(count: count)
       while let current = position {
-        result.append((entries.loadLittleEndianUInt64(at: current * 16), entries.loadLittleEndianUInt64(at: current * 16 + 8)))
+        let offset = current * IntMapHeader.entryByteCount
+        result.append((entries.loadLittleEndianUInt64(at: offset), entries.loadLittleEndianUInt64(at: offset + 8)))
         position = Eytzinger.position(after: current, count: count)
       }
       return result
@@ -164,7 +158,9 @@ public struct IntMap: Sendable {
       throw MapBufferError.sizeMismatch(expected: header.entriesRange.upperBound, actual: source.count)
     }
     try source.withUnsafeBytes(in: header.entriesRange) { entries in
-      try MapBuffer.checkEytzingerOrder(count: header.keyCount) { entries.loadLittleEndianUInt64(at: $0 * 16) }
+      try MapBuffer.checkEytzingerOrder(count: header.keyCount) {
+        entries.loadLittleEndianUInt64(at: $0 * IntMapHeader.entryByteCount)
+      }
     }
   }
 
@@ -189,8 +185,8 @@ public struct IntMap: Sendable {
       out.copyBytes(from: header.bytes)
       for (position, rank) in ranks.enumerated() {
         let source = order[rank]
-        out.storeLittleEndian(keys[source], at: IntMapHeader.byteCount + 16 * position)
-        out.storeLittleEndian(values[source], at: IntMapHeader.byteCount + 16 * position + 8)
+        out.storeLittleEndian(keys[source], at: IntMapHeader.valueOffset(at: position) - 8)
+        out.storeLittleEndian(values[source], at: IntMapHeader.valueOffset(at: position))
       }
     }
     return result
@@ -215,21 +211,14 @@ public struct IntMap: Sendable {
   /// - Throws: ``MapBufferError/keyNotFound(_:)`` or any error opening the map; `buffer` is unchanged on failure.
   public static func replaceValue(forKey key: UInt64, with value: UInt64, in buffer: inout Data) throws {
     guard let position = try IntMap(buffer).position(of: key) else { throw MapBufferError.keyNotFound(key) }
-    buffer.withUnsafeMutableBytes { $0.storeLittleEndian(value, at: IntMapHeader.byteCount + 16 * position + 8) }
+    buffer.withUnsafeMutableBytes { $0.storeLittleEndian(value, at: IntMapHeader.valueOffset(at: position)) }
   }
 
   /// Sets the value of an existing `key` in the IntMap file at `url`, in place.
   public static func replaceValue(forKey key: UInt64, with value: UInt64, inFileAt url: URL) throws {
-    let path = url.path
-    guard let position = try IntMap(contentsOf: url, access: .positionalReads).position(of: key) else {
-      throw MapBufferError.keyNotFound(key)
+    try InPlacePatch.apply(toFileAt: url) { source in
+      guard let position = try IntMap(source: source).position(of: key) else { throw MapBufferError.keyNotFound(key) }
+      return (IntMapHeader.valueOffset(at: position), withUnsafeBytes(of: value.littleEndian) { Data($0) })
     }
-    let descriptor = open(path, O_WRONLY | O_CLOEXEC)
-    guard descriptor >= 0 else { throw MapBufferError.io(operation: "open", path: path, errno: errno) }
-    defer { close(descriptor) }
-    var little = value.littleEndian
-    let written = pwrite(descriptor, &little, 8, off_t(IntMapHeader.byteCount + 16 * position + 8))
-    guard written == 8 else { throw MapBufferError.io(operation: "pwrite", path: path, errno: written < 0 ? errno : EIO) }
-    guard fsync(descriptor) == 0 else { throw MapBufferError.io(operation: "fsync", path: path, errno: errno) }
   }
 }

@@ -1,53 +1,43 @@
 import Foundation
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Writes a file atomically: into a temporary file in the target's directory, then a rename.
 ///
 /// Readers see either the old file or the whole new one. On any failure the target is
-/// untouched and the temporary file removed.
+/// untouched and the temporary file removed; a process stopped by a signal removes it through
+/// ``TemporaryFiles``. A new file's permissions follow the umask (0o666 less the umask, as for
+/// any new file); a replaced file keeps its permissions.
 package enum AtomicFile {
   /// A fault for tests to inject into the writes of the current task: every write through an
   /// ``Output`` puts the first half of its bytes on disk, then fails with this `errno`, as a
   /// full disk does. `nil` (the default) injects nothing.
   @TaskLocal package static var injectedWriteError: Int32?
 
+  /// The temporary file's name: short, whatever the target's (a target name of 255 bytes must work).
+  static let temporaryPrefix = ".mapbuffer-"
+  static let temporarySuffix = ".tmp"
+
   /// An open temporary file that `body` writes through.
   package struct Output {
-    let descriptor: Int32
+    let file: FileDescriptor
     /// The temporary file's path.
-    package let path: String
+    package var path: String { file.path }
 
     /// Writes all of `bytes` at the current position.
     package func write(_ bytes: UnsafeRawBufferPointer) throws {
-      if let code = AtomicFile.injectedWriteError, let base = bytes.baseAddress {
-        _ = systemWrite(descriptor, base, bytes.count / 2)
-        throw MapBufferError.io(operation: "write", path: path, errno: code)
+      if let code = AtomicFile.injectedWriteError {
+        try? file.write(UnsafeRawBufferPointer(rebasing: bytes.prefix(bytes.count / 2)))
+        throw SystemCall.error("write", path: path, errno: code)
       }
-      var done = 0
-      while done < bytes.count {
-        let result = systemWrite(descriptor, bytes.baseAddress! + done, bytes.count - done)
-        if result < 0 {
-          if errno == EINTR { continue }
-          throw MapBufferError.io(operation: "write", path: path, errno: errno)
-        }
-        done += result
-      }
+      try file.write(bytes)
     }
 
     /// Writes all of `bytes` at byte `offset` of the file, leaving the current position alone.
     package func write(_ bytes: UnsafeRawBufferPointer, at offset: Int) throws {
-      if let code = AtomicFile.injectedWriteError, let base = bytes.baseAddress {
-        _ = pwrite(descriptor, base, bytes.count / 2, off_t(offset))
-        throw MapBufferError.io(operation: "write", path: path, errno: code)
+      if let code = AtomicFile.injectedWriteError {
+        try? file.write(UnsafeRawBufferPointer(rebasing: bytes.prefix(bytes.count / 2)), at: offset)
+        throw SystemCall.error("write", path: path, errno: code)
       }
-      try PositionalIO.write(bytes, to: descriptor, at: offset, path: path)
+      try file.write(bytes, at: offset)
     }
 
     /// Writes all of `bytes` at the current position.
@@ -58,8 +48,6 @@ package enum AtomicFile {
 
   /// Creates a temporary file beside `url`, lets `body` fill it, flushes it to disk and renames
   /// it over `url`.
-  ///
-  /// A new file gets mode 0644; a replaced file keeps its mode.
   package static func write<Result>(to url: URL, _ body: (Output) throws -> Result) throws -> Result {
     let pending = try Pending(replacing: url)
     do {
@@ -90,59 +78,48 @@ package enum AtomicFile {
     let output: Output
     let target: String
     let directory: String
+    let registration: TemporaryFiles.Registration
     private var isOpen = true
 
     init(replacing url: URL) throws {
-      target = url.standardizedFileURL.path
-      directory = (target as NSString).deletingLastPathComponent
-      let name = (target as NSString).lastPathComponent
-      let (descriptor, temporary) = try PositionalIO.createUniqueFile(
-        in: directory, prefix: ".\(name).tmp-", operation: "create a temporary file in")
-      output = Output(descriptor: descriptor, path: temporary)
-      var existing = stat()
-      let mode: mode_t = stat(target, &existing) == 0 ? existing.st_mode & 0o7777 : 0o644
-      guard fchmod(descriptor, mode) == 0 else {
-        let code = errno
+      let target = url.standardizedFileURL.path
+      let directory = FileSystem.directory(of: target)
+      self.target = target
+      self.directory = directory
+      let (file, registration) = try TemporaryFiles.shared.register(.file) {
+        let file = try FileSystem.createUniqueFile(
+          in: directory, prefix: AtomicFile.temporaryPrefix, suffix: AtomicFile.temporarySuffix,
+          permissions: 0o666, operation: "create a temporary file in")
+        return (file, file.path)
+      }
+      output = Output(file: file)
+      self.registration = registration
+      do {
+        // A replaced file keeps its permissions; a new one has the umask's (from its creation).
+        if let existing = try FileStatus.of(path: target), existing.kind == .regularFile {
+          try file.setPermissions(existing.permissions)
+        }
+      } catch {
         abort()
-        throw MapBufferError.io(operation: "chmod", path: temporary, errno: code)
+        throw error
       }
     }
 
     /// Flushes the file to disk and renames it over the target.
     func commit() throws {
-      let temporary = output.path
-      guard fsync(output.descriptor) == 0 else { throw MapBufferError.io(operation: "fsync", path: temporary, errno: errno) }
+      try output.file.sync()
       isOpen = false
-      guard close(output.descriptor) == 0 else { throw MapBufferError.io(operation: "close", path: temporary, errno: errno) }
-      guard rename(temporary, target) == 0 else {
-        throw MapBufferError.io(operation: "rename to \(target)", path: temporary, errno: errno)
-      }
-      AtomicFile.syncDirectory(directory)
+      try output.file.closeAfterWriting()
+      try TemporaryFiles.shared.commit(registration) { try FileSystem.rename(output.path, to: target) }
+      FileSystem.syncDirectory(directory)
     }
 
     /// Closes and removes the temporary file; the target stays as it was.
     func abort() {
-      if isOpen { close(output.descriptor) }
+      if isOpen { output.file.close() }
       isOpen = false
-      unlink(output.path)
+      try? FileSystem.unlink(output.path)
+      TemporaryFiles.shared.unregister(registration)
     }
   }
-
-  /// Flushes a directory entry change to disk; best effort.
-  fileprivate static func syncDirectory(_ directory: String) {
-    let descriptor = systemOpen(directory.isEmpty ? "." : directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-    guard descriptor >= 0 else { return }
-    _ = fsync(descriptor)
-    close(descriptor)
-  }
-}
-
-/// `write(2)`, named apart from the methods called `write`.
-private func systemWrite(_ descriptor: Int32, _ bytes: UnsafeRawPointer, _ count: Int) -> Int {
-  write(descriptor, bytes, count)
-}
-
-/// `open(2)`, named apart from local variables.
-private func systemOpen(_ path: String, _ flags: Int32) -> Int32 {
-  open(path, flags)
 }

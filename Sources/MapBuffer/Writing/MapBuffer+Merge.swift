@@ -17,10 +17,14 @@ extension MapBuffer {
   /// Merges `inputs` into one map written atomically to `url`, streaming: no input is held in
   /// memory, only the output's index (16 bytes a key) and a bounded buffer.
   ///
-  /// The inputs are walked side by side in ascending key order. An item kept as it is, from an
-  /// input whose codec and format version are the output's, is copied as stored, without
-  /// decompressing it; its checksum, verified on the way, is carried over. Any other item is
-  /// decoded (its checksum verified) and encoded again.
+  /// Every input's structure is checked first, as ``validate(_:progress:)`` does it shallowly:
+  /// a map whose keys are out of Eytzinger order, or that has bytes its header does not
+  /// account for, is refused rather than silently repaired. The inputs are then walked side by
+  /// side in ascending key order. An item kept as it is, from an input whose codec and format
+  /// version are the output's, is copied as stored; its checksum, verified on the way, is
+  /// carried over, and its stream is decoded and the result dropped, so that no item that
+  /// cannot be read is written (unless `checksDecoding` is false). Any other item is decoded
+  /// (its checksum verified) and encoded again. The output passes deep validation.
   ///
   /// ```swift
   /// try MapBuffer.merge([cellA, cellB], to: url, onDuplicate: .combine { label, fragments in
@@ -31,16 +35,20 @@ extension MapBuffer {
   /// - Parameters:
   ///   - writer: how the output is encoded; by default the first input's codec and format version.
   ///   - bufferByteLimit: how many bytes of items may wait in memory before being spilled.
+  ///   - checksDecoding: whether an item copied as stored is decoded first, to refuse a stream
+  ///     that its checksum matches but that cannot be decoded; `false` trusts the stream, faster.
   ///   - progress: called after each key with the number of input items consumed so far and
   ///     the total number of input items.
-  /// - Throws: ``MapBufferError/duplicateKey(_:)`` under ``DuplicateKeyPolicy/error``, the error of
+  /// - Throws: the first structural problem of an input (as ``validate(_:progress:)`` finds it),
+  ///   ``MapBufferError/duplicateKey(_:)`` under ``DuplicateKeyPolicy/error``, the error of
   ///   a corrupt item (naming its key), what a `combine` closure throws, or an I/O error. On any
   ///   failure the target is untouched.
   public static func merge(
     _ inputs: [MapBuffer], to url: URL, onDuplicate policy: DuplicateKeyPolicy = .error,
-    writer: MapBufferWriter? = nil, bufferByteLimit: Int = 32 << 20,
+    writer: MapBufferWriter? = nil, bufferByteLimit: Int = 32 << 20, checksDecoding: Bool = true,
     progress: ((_ consumed: Int, _ total: Int) -> Void)? = nil
   ) throws {
+    for input in inputs { try input.validate(.shallow) }
     let writer = writer ?? MapBufferWriter(
       compression: inputs.first?.compression ?? .none, formatVersion: inputs.first?.formatVersion ?? 1)
     let builder = try MapBufferStreamingBuilder(writingTo: url, writer: writer, bufferByteLimit: bufferByteLimit)
@@ -73,7 +81,7 @@ extension MapBuffer {
         }
       }
       let (input, location) = holders[0]
-      try inputs[input].copyItem(at: location, key: key, into: builder)
+      try inputs[input].copyItem(at: location, key: key, into: builder, checksDecoding: checksDecoding)
     }
     try builder.finish()
   }
@@ -81,27 +89,35 @@ extension MapBuffer {
   /// Writes this map to `url` atomically with another codec, level or format version,
   /// streaming: one item at a time, through a bounded buffer.
   ///
-  /// Items whose stored form would not change (same codec and format version) are copied as
-  /// stored, their checksums verified and carried over; the others are decoded and encoded again.
+  /// The map's structure is checked first, and a map that shallow validation rejects is
+  /// refused. Items whose stored form would not change (same codec and format version) are
+  /// copied as stored, their checksums verified and carried over and, unless `checksDecoding`
+  /// is false, their streams decoded to make sure they can be; the others are decoded and
+  /// encoded again. The output passes deep validation.
   ///
   /// - Parameter progress: called after each item with the number of items done and the total.
   public func transcode(
-    to url: URL, writer: MapBufferWriter, bufferByteLimit: Int = 32 << 20,
+    to url: URL, writer: MapBufferWriter, bufferByteLimit: Int = 32 << 20, checksDecoding: Bool = true,
     progress: ((_ done: Int, _ total: Int) -> Void)? = nil
   ) throws {
     try Self.merge(
-      [self], to: url, onDuplicate: .error, writer: writer, bufferByteLimit: bufferByteLimit, progress: progress)
+      [self], to: url, onDuplicate: .error, writer: writer, bufferByteLimit: bufferByteLimit,
+      checksDecoding: checksDecoding, progress: progress)
   }
 
   /// Adds the item at `location` to `builder`: copied as stored when its stored form is the
-  /// builder's, else decoded and handed over to be encoded again.
-  private func copyItem(at location: ItemLocation, key: UInt64, into builder: MapBufferStreamingBuilder) throws {
+  /// builder's (decoded on the way when `checksDecoding`), else decoded and handed over to be
+  /// encoded again.
+  private func copyItem(
+    at location: ItemLocation, key: UInt64, into builder: MapBufferStreamingBuilder, checksDecoding: Bool
+  ) throws {
     let sameForm = compression == builder.writer.compression && formatVersion == builder.writer.formatVersion
       && builder.writer.compressionLevel == nil
     if sameForm {
       let coding = itemCoding
       let stored = try source.withUnsafeBytes(in: location.range) { stored in
-        _ = try coding.payload(of: stored, key: key, position: location.position, verify: true)
+        let payload = try coding.payload(of: stored, key: key, position: location.position, verify: true)
+        if checksDecoding && coding.compression != .none { _ = try coding.decode(payload: payload, key: key) }
         return Data(stored)
       }
       try builder.addStored(stored, forKey: key)

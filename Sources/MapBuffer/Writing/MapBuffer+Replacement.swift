@@ -1,13 +1,5 @@
 import Foundation
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 extension MapBuffer {
   /// Replaces the value of `key` in a serialized map, in place.
   ///
@@ -33,24 +25,11 @@ extension MapBuffer {
   public static func replaceValue(
     forKey key: UInt64, with value: Data, inFileAt url: URL, compressionLevel: Int? = nil
   ) throws {
-    let path = url.path
-    let descriptor = open(path, O_RDWR | O_CLOEXEC)
-    guard descriptor >= 0 else { throw MapBufferError.io(operation: "open", path: path, errno: errno) }
-    defer { close(descriptor) }
-    let map = try MapBuffer(source: PositionalFileByteSource(contentsOf: url))
-    let (location, stored) = try replacement(forKey: key, with: value, in: map, compressionLevel: compressionLevel)
-    try stored.withUnsafeBytes { bytes in
-      var done = 0
-      while done < bytes.count {
-        let result = pwrite(descriptor, bytes.baseAddress! + done, bytes.count - done, off_t(location.range.lowerBound + done))
-        if result < 0 {
-          if errno == EINTR { continue }
-          throw MapBufferError.io(operation: "pwrite", path: path, errno: errno)
-        }
-        done += result
-      }
+    try InPlacePatch.apply(toFileAt: url) { source in
+      let (location, stored) = try replacement(
+        forKey: key, with: value, in: MapBuffer(source: source), compressionLevel: compressionLevel)
+      return (location.range.lowerBound, stored)
     }
-    guard fsync(descriptor) == 0 else { throw MapBufferError.io(operation: "fsync", path: path, errno: errno) }
   }
 
   /// Where `key`'s item is, and the stored bytes that would replace it.

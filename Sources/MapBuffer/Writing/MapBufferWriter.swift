@@ -141,8 +141,9 @@ public struct MapBufferWriter: Sendable {
         for input in chunk {
           let position = positions[input]
           let start = offsets[position]
-          out.base.storeLittleEndian(keys[input], at: 16 + 16 * position)
-          out.base.storeLittleEndian(UInt64(start), at: 24 + 16 * position)
+          let entry = MapBufferHeader.byteCount + MapBufferHeader.indexEntryByteCount * position
+          out.base.storeLittleEndian(keys[input], at: entry)
+          out.base.storeLittleEndian(UInt64(start), at: entry + 8)
           let store = { (bytes: UnsafeRawBufferPointer) in
             let destination = UnsafeMutableRawBufferPointer(rebasing: out.base[start..<(start + bytes.count)])
             destination.copyMemory(from: bytes)

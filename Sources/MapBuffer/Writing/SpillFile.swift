@@ -1,36 +1,30 @@
 import Foundation
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
-/// An anonymous scratch file: created beside a target, unlinked at once, so that it holds
-/// bytes on disk instead of in memory and vanishes when closed, even if the process dies.
+/// An anonymous scratch file: created beside a target, private (0o600), unlinked at once, so
+/// that it holds bytes on disk instead of in memory and vanishes when closed, even if the
+/// process dies.
 package final class SpillFile {
-  private let descriptor: Int32
+  private let file: FileDescriptor
   /// Where the file was created, for error messages.
-  package let path: String
+  package var path: String { file.path }
   /// Appends, buffered: they are many and small, the writes few and large.
   private var output: PositionalOutput
 
   /// Creates the scratch file in `directory`.
   package init(in directory: String) throws {
-    let (descriptor, path) = try PositionalIO.createUniqueFile(
-      in: directory, prefix: ".mapbuffer-spill-", operation: "create a scratch file in")
-    unlink(path)
-    self.descriptor = descriptor
-    self.path = path
-    self.output = PositionalOutput(startingAt: 0) { bytes, offset in
-      try PositionalIO.write(bytes, to: descriptor, at: offset, path: path)
+    let (file, registration) = try TemporaryFiles.shared.register(.file) {
+      let file = try FileSystem.createUniqueFile(
+        in: directory, prefix: ".mapbuffer-spill-", permissions: 0o600, operation: "create a scratch file in")
+      return (file, file.path)
     }
+    try? FileSystem.unlink(file.path)
+    TemporaryFiles.shared.unregister(registration)
+    self.file = file
+    self.output = PositionalOutput(startingAt: 0) { bytes, offset in try file.write(bytes, at: offset) }
   }
 
   deinit {
-    close(descriptor)
+    file.close()
     output.deallocate()
   }
 
@@ -51,8 +45,6 @@ package final class SpillFile {
   /// Call ``flush()`` first.
   package func read(_ range: Range<Int>, into buffer: UnsafeMutableRawBufferPointer) throws {
     precondition(range.lowerBound >= 0 && range.upperBound <= output.bufferOffset && buffer.count >= range.count)
-    try PositionalIO.read(
-      into: UnsafeMutableRawBufferPointer(rebasing: buffer[0..<range.count]), from: descriptor,
-      at: range.lowerBound, path: path)
+    try file.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[0..<range.count]), at: range.lowerBound)
   }
 }
