@@ -64,8 +64,9 @@ enum LookupWorkloads {
     }
     for prefetch in [false, true] {
       for chained in [false, true] {
-        // The same mapped bytes our reader searches.
-        let raw = source.mappedBytes
+        // The same mapped bytes our reader searches (the mapping stays at this address while
+        // `source` exists, so the pointer outlives the closure safely).
+        let raw = try source.withUnsafeBytes(in: 0..<source.count) { $0 }
         let floor = keys.withUnsafeBufferPointer { keyBuffer in
           Timing.median(runs: context.runs, operations: keys.count) {
             let base = raw.baseAddress!.assumingMemoryBound(to: UInt8.self)

@@ -13,21 +13,30 @@ struct SynapseRecord: JSONMapBufferValue {
   var confidence: Double
 }
 
-/// Typed lookups: open, then 10% of the keys decoded as `String`, a JSON `Codable` struct and
-/// `Skeleton`; the reference decodes the same items with `frombytesfn`.
+/// Typed lookups: open the memory-mapped file, then 10% of the keys decoded as `String`, a JSON
+/// `Codable` struct and `Skeleton`; the reference decodes the same items with `frombytesfn`. The
+/// string row's peer is the raw lookup (`Data`) followed by `String(decoding:as:)`.
 enum TypedWorkloads {
   static func run(keyCount n: Int, skeletonCount: Int, context: BenchmarkContext) throws {
     var generator = SplitMix64(state: 0x7A9E_D000 + UInt64(n))
     var keys = (0..<n).map { _ in generator.next() >> 1 }
     keys = Array(Set(keys))
     let lookups = Array(keys.shuffled(using: &generator).prefix(max(1, keys.count / 10)))
-    let group = "Typed lookups: open, then 10% of the keys decoded (codec none, checksums on)"
+    let group = "Typed lookups: open a mapped file, then 10% of the keys decoded (codec none, checksums on)"
 
     // Strings: the reference's frombytesfn is bytes.decode("utf-8").
     var strings: [UInt64: String] = [:]
     for key in keys { strings[key] = "segment \(key) of cell \(key % 977), reviewed" }
     try measure("string", TypedMapBuffer<String>.encode(strings), keys: lookups, count: keys.count,
-                group: group, workload: "String (UTF-8)", as: String.self, context: context) { $0.utf8.count }
+                group: group, workload: "String (UTF-8)", as: String.self, context: context,
+                peerName: "raw + String(decoding:)", peer: { file, keys in
+                  try Timing.median(runs: context.runs, operations: keys.count) {
+                    let map = try MapBuffer(contentsOf: file)
+                    var total = 0
+                    for key in keys { total &+= String(decoding: try map[key]!, as: UTF8.self).utf8.count }
+                    sink(UInt64(total))
+                  }
+                }) { $0.utf8.count }
 
     // JSON Codable: json.loads in the reference.
     var records: [UInt64: SynapseRecord] = [:]
@@ -48,19 +57,23 @@ enum TypedWorkloads {
 
   private static func measure<Value: MapBufferValue>(
     _ name: String, _ data: Data, keys: [UInt64], count: Int, group: String, workload: String,
-    as type: Value.Type, context: BenchmarkContext, weigh: (Value) -> Int
+    as type: Value.Type, context: BenchmarkContext, peerName: String? = nil,
+    peer: ((URL, [UInt64]) throws -> Double)? = nil, weigh: (Value) -> Int
   ) throws {
     let id = "typed/\(name)/\(count)"
     let file = context.workspace.url("typed-\(name)-\(count).mb")
     try data.write(to: file)
     let keyFile = try context.workspace.writeKeys(keys, name: "typed-\(name)-\(count).u64")
     let ours = try Timing.median(runs: context.runs, operations: keys.count) {
-      let map = try TypedMapBuffer<Value>(data)
+      let map = try TypedMapBuffer<Value>(contentsOf: file)
       var total = 0
       for key in keys { total &+= weigh(try map[key]!) }
       sink(UInt64(total))
     }
-    context.report.add(Row(id: id, group: group, workload: workload, keys: count, ours: ours, unit: "key"))
+    let peerTime = try peer?(file, keys)
+    context.report.add(Row(
+      id: id, group: group, workload: workload, keys: count, ours: ours, peer: peerTime,
+      peerName: peerTime == nil ? nil : peerName, unit: "key"))
     context.reference?.plan(id, kind: "lookup", ["file": file.path, "keys": keyFile.path, "decode": name])
   }
 

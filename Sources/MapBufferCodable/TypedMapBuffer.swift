@@ -205,34 +205,3 @@ extension TypedMapBuffer where Value: MapBufferValue {
     try write(values, to: url, codec: .conformance, writer: writer)
   }
 }
-
-/// An error converting between a typed map's values and bytes, naming the key.
-public enum TypedMapBufferError: Error, CustomStringConvertible, @unchecked Sendable {
-  // @unchecked: the underlying error is whatever a codec threw; errors are immutable values.
-  /// The item of `key` was read but its bytes do not decode as the value type.
-  case decodingFailed(key: UInt64, underlying: any Error)
-  /// The value of `key` could not be encoded.
-  case encodingFailed(key: UInt64, underlying: any Error)
-
-  /// The key the error concerns.
-  public var key: UInt64 {
-    switch self {
-    case .decodingFailed(let key, _), .encodingFailed(let key, _): key
-    }
-  }
-
-  /// The codec's own error.
-  public var underlying: any Error {
-    switch self {
-    case .decodingFailed(_, let error), .encodingFailed(_, let error): error
-    }
-  }
-
-  /// A one-line explanation naming the key and the codec's error.
-  public var description: String {
-    switch self {
-    case let .decodingFailed(key, error): "cannot decode the value of key \(key): \(error)"
-    case let .encodingFailed(key, error): "cannot encode the value of key \(key): \(error)"
-    }
-  }
-}

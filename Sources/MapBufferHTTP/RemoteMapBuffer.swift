@@ -344,8 +344,8 @@ public final class RemoteMapBuffer: Sendable {
     let first: HTTPRangeReader.Response
     do {
       first = try await reader.read(0..<max(16, configuration.initialFetchByteCount), expecting: nil, allowsShorter: true)
-    } catch RemoteMapBufferError.rangeNotSatisfiable(_, _, let size?) where size < 16 {
-      throw MapBufferError.truncatedHeader(byteCount: size, required: 16)
+    } catch let error as RemoteMapBufferError where error.code == .rangeNotSatisfiable && (error.objectSize ?? .max) < 16 {
+      throw MapBufferError.truncatedHeader(byteCount: error.objectSize ?? 0, required: 16)
     }
     let identity = first.identity
     guard first.body.readableBytes >= 16 else {

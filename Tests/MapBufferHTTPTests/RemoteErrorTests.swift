@@ -72,15 +72,15 @@ struct RemoteErrorTests {
     do {
       _ = try await RemoteMapBuffer(url: empty, configuration: testConfiguration())
       Issue.record("an empty object opened")
-    } catch MapBufferError.truncatedHeader(let byteCount, _) {
-      #expect(byteCount == 0)
+    } catch let error as MapBufferError where error.code == .truncatedHeader {
+      #expect(error == .truncatedHeader(byteCount: 0, required: 16))
     }
     let tiny = try server.publish(Data("mapbufr".utf8), at: "tiny.mb")
     do {
       _ = try await RemoteMapBuffer(url: tiny, configuration: testConfiguration())
       Issue.record("a 7-byte object opened")
-    } catch MapBufferError.truncatedHeader(let byteCount, _) {
-      #expect(byteCount == 7)
+    } catch let error as MapBufferError where error.code == .truncatedHeader {
+      #expect(error == .truncatedHeader(byteCount: 7, required: 16))
     }
   }
 
@@ -151,7 +151,7 @@ struct RemoteErrorTests {
     let port = try { let silent = try SilentServer(); return silent.port }()
     let url = URL(string: "http://127.0.0.1:\(port)/x.mb")!
     let error = await remoteError { _ = try await RemoteMapBuffer(url: url, configuration: testConfiguration(attempts: 2)) }
-    guard case .connectionFailed(let reported, let attempts, _) = error else {
+    guard case .connectionFailed(let reported, let attempts, _) = error?.reason else {
       Issue.record("expected connectionFailed, got \(String(describing: error))")
       return
     }
@@ -167,7 +167,7 @@ struct RemoteErrorTests {
     let (other, _) = try sampleMap(count: 301, valueBytes: 1000)
     try server.publish(other, at: "replaced.mb")
     let error = await remoteError { _ = try await remote[2000] }
-    guard case .objectChanged(let reported, let expected, _) = error else {
+    guard case .objectChanged(let reported, let expected, _) = error?.reason else {
       Issue.record("expected objectChanged, got \(String(describing: error))")
       return
     }
@@ -181,7 +181,7 @@ struct RemoteErrorTests {
     let url = try server.publish(Data(repeating: 1, count: 1000), at: "sized.bin")
     let reader = HTTPRangeReader(client: RemoteMapBuffer.defaultHTTPClient, url: url, configuration: testConfiguration(), counters: RequestCounters())
     let error = await remoteError { _ = try await reader.read(0..<10, expecting: ObjectIdentity(size: 999, etag: nil)) }
-    #expect(error == .objectChanged(url: url.absoluteString, expected: ObjectIdentity(size: 999, etag: nil), found: ObjectIdentity(size: 1000, etag: error.flatMap { if case .objectChanged(_, _, let found) = $0 { found?.etag } else { nil } })))
+    #expect(error == .objectChanged(url: url.absoluteString, expected: ObjectIdentity(size: 999, etag: nil), found: ObjectIdentity(size: 1000, etag: error.flatMap { if case .objectChanged(_, _, let found) = $0.reason { found?.etag } else { nil } })))
   }
 
   @Test("A hostile header cannot make the reader fetch an unbounded index; other URLs are refused")
@@ -193,8 +193,8 @@ struct RemoteErrorTests {
     do {
       _ = try await RemoteMapBuffer(url: url, configuration: testConfiguration())
       Issue.record("a header claiming 2^32 keys in 116 bytes opened")
-    } catch MapBufferError.indexExceedsSource(let keyCount, _, let size) {
-      #expect(keyCount == Int(UInt32.max) && size == 116)
+    } catch let error as MapBufferError where error.code == .indexExceedsSource {
+      #expect(error == .indexExceedsSource(keyCount: Int(UInt32.max), indexEnd: 16 + 16 * Int(UInt32.max), sourceSize: 116))
     }
     var limited = testConfiguration(initialFetch: 1024)
     limited.maximumIndexByteCount = 1000

@@ -185,7 +185,7 @@ struct RemoteLookupTests {
         if attempt == "validate" { try await corrupt.validate(.deep) } else { _ = try await corrupt[2500] }
         Issue.record("a damaged item went unnoticed by \(attempt)")
       } catch let error as MapBufferError {
-        guard case .checksumMismatch(let key, _, _, _) = error else {
+        guard case .checksumMismatch(let key, _, _, _) = error.reason else {
           Issue.record("\(attempt): \(error)")
           continue
         }

@@ -71,7 +71,7 @@ struct HostileInputTests {
           do {
             #expect(try map[key] == values[key])
           } catch let error as MapBufferError {
-            guard case .checksumMismatch(let reported, _, _, _) = error else {
+            guard case .checksumMismatch(let reported, _, _, _) = error.reason else {
               Issue.record("byte \(byte) bit \(bit): \(error)")
               continue
             }
@@ -95,7 +95,7 @@ struct HostileInputTests {
       damaged[byte] ^= 0x5A
       for error in exerciseEverything(damaged, probes: Array(values.keys)) {
         let typed = try #require(error as? MapBufferError, "byte \(byte): \(error)")
-        switch typed {
+        switch typed.reason {
         case .decompressionFailed, .decodedItemTooLarge: break
         default: Issue.record("byte \(byte): unexpected \(typed)")
         }
@@ -149,7 +149,7 @@ struct HostileInputTests {
           _ = try broken[key]
           Issue.record("position \(position) offset \(offset): no error")
         } catch let error as MapBufferError {
-          switch error {
+          switch error.reason {
           case .itemOutOfBounds(let reported, let reportedPosition, _, _, _):
             #expect(reported == key)
             #expect(reportedPosition == position)

@@ -45,7 +45,7 @@ struct PrecomputedHostileTests {
           #expect(length == edgesEnd, "\(sample.name): \(length) of \(sample.bytes.count) bytes decoded")
           #expect(skeleton.vertices == full.vertices && skeleton.edges == full.edges && skeleton.attributes.isEmpty)
         } catch let error as SkeletonError {
-          switch error {
+          switch error.reason {
           case .truncated(let byteCount, let required, _, _):
             #expect(length < edgesEnd && byteCount == length, "\(sample.name) at \(length): \(error)")
             #expect(required == (length < 8 ? 8 : edgesEnd), "\(sample.name) at \(length): \(error)")

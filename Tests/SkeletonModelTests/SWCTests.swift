@@ -228,8 +228,9 @@ struct SWCTests {
     do {
       let skeleton = try Skeleton(swc: text)
       Issue.record("read \(skeleton.vertices.count) vertices from an invalid file")
-    } catch let SkeletonError.invalidSWC(errorLine, reason) {
-      #expect(errorLine == line, "\(reason)")
+    } catch let error as SkeletonError where error.code == .invalidSWC {
+      let reason = error.description
+      #expect(error.line == line, "\(reason)")
       for word in words { #expect(reason.contains(word), "reason: \(reason)") }
     } catch {
       Issue.record("unexpected error \(error)")

@@ -51,10 +51,10 @@ import Darwin
       do {
         return try FileDescriptor.open(
           path, .readWrite, options: [.create, .exclusiveCreate, .noFollow], permissions: permissions)
-      } catch MapBufferError.io(_, _, let code) where code == EEXIST {
+      } catch let error as MapBufferError where error.posixErrorCode == EEXIST {
         continue
-      } catch MapBufferError.io(_, _, let code) {
-        throw SystemCall.error(operation, path: folder, errno: code)
+      } catch let error as MapBufferError where error.code == .io {
+        throw SystemCall.error(operation, path: folder, errno: error.posixErrorCode ?? EIO)
       }
     }
     throw SystemCall.error(operation, path: folder, errno: EEXIST)
@@ -69,7 +69,7 @@ import Darwin
       do {
         try makeDirectory(path, permissions: 0o700)
         return path
-      } catch MapBufferError.io(_, _, let code) where code == EEXIST {
+      } catch let error as MapBufferError where error.posixErrorCode == EEXIST {
         continue
       }
     }

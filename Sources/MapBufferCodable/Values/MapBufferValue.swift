@@ -53,16 +53,3 @@ extension String: MapBufferValue {
   /// The string's UTF-8 bytes.
   public func mapBufferBytes() -> Data { Data(utf8) }
 }
-
-/// Why a value could not be made from an item's bytes, before the key is known.
-public enum MapBufferValueError: Error, Sendable, Equatable, CustomStringConvertible {
-  /// The bytes are not valid UTF-8.
-  case invalidUTF8(byteCount: Int)
-
-  /// A one-line explanation.
-  public var description: String {
-    switch self {
-    case .invalidUTF8(let byteCount): "the \(byteCount) bytes are not valid UTF-8"
-    }
-  }
-}

@@ -79,8 +79,8 @@ enum RemoteInput {
 
   /// Whether `error` says the object is an IntMap, which only a local copy can read.
   static func isIntMap(_ error: any Error) -> Bool {
-    if case MapBufferError.invalidMagic(let found, _) = error { return found.starts(with: Array("intm".utf8)) }
-    return false
+    guard let error = error as? MapBufferError, error.code == .invalidMagic else { return false }
+    return error.foundBytes?.starts(with: Array("intm".utf8)) ?? false
   }
   #endif
 }
