@@ -103,8 +103,10 @@ struct Unpack: AsyncParsableCommand {
         try FileSystem.makeDirectory(originals.path, permissions: 0o700)
       }
     }
-    // The staged files' names, on disk before any of them moves.
-    FileSystem.syncDirectory(staging.path)
+    // The staged files and their names, on disk before any of them moves.
+    try describingFailures("\(printableName(output)): cannot flush the staged files to disk") {
+      try FileSystem.syncFiles(keys.lazy.map { String($0) }, in: staging.path)
+    }
     var movedAside: [String] = []
     var placed: [String] = []
     /// `message` as a failure, after undoing the moves made so far.
@@ -172,15 +174,14 @@ struct Unpack: AsyncParsableCommand {
       + "the originals are in \(printableName(originals.path))"
   }
 
-  /// Writes a staged file, new (its permissions follow the umask) and flushed to disk, so that
-  /// what is moved into place is on disk whatever happens next.
+  /// Writes a staged file, new (its permissions follow the umask); they are all flushed to disk
+  /// before any is moved into place.
   private func write(_ value: Data, named key: UInt64, in directory: URL) throws {
     let path = directory.appendingPathComponent(String(key)).path
     try describingFailures("\(printableName(output)): cannot write key \(key)") {
       let file = try FileDescriptor.open(path, .writeOnly, options: [.create, .exclusiveCreate, .noFollow])
       do {
         try file.write(value)
-        try file.sync()
       } catch {
         file.close()
         throw error
