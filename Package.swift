@@ -55,10 +55,12 @@ let package = Package(
     .target(name: "CMapBufferCRC32C"),
     // A cache prefetch hint, which Swift has no intrinsic for (batch lookups).
     .target(name: "CMapBufferPrefetch"),
+    // System calls Swift's Glibc module does not show (syncfs), for the platform layer.
+    .target(name: "CMapBufferPlatform"),
     // The format: byte sources, reader, writer, validation, IntMap.
     .target(
       name: "MapBuffer",
-      dependencies: ["CMapBufferCodecs", "CMapBufferCRC32C", "CMapBufferPrefetch"]
+      dependencies: ["CMapBufferCodecs", "CMapBufferCRC32C", "CMapBufferPrefetch", "CMapBufferPlatform"]
     ),
     // The typed layer: values decoded from and encoded to items.
     .target(

@@ -13,7 +13,4 @@ static inline void mb_prefetch(const void *address) {
 #endif
 }
 
-/// 1 when `mb_prefetch` emits an instruction, 0 when it is a no-op.
-int mb_prefetch_is_supported(void);
-
 #endif

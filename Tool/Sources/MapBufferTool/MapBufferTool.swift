@@ -1,7 +1,15 @@
 import ArgumentParser
 
-/// `mapbuffer`: inspect, pack, unpack, validate and transcode MapBuffer and IntMap files.
+/// The entry point: the interruption handlers, then the command line.
 @main
+enum Main {
+  static func main() async {
+    Interruption.install()
+    await MapBufferTool.main()
+  }
+}
+
+/// `mapbuffer`: inspect, pack, unpack, validate and transcode MapBuffer and IntMap files.
 struct MapBufferTool: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "mapbuffer",

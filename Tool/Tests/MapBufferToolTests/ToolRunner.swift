@@ -32,11 +32,21 @@ enum ToolRunner {
   /// Runs `mapbuffer` with `arguments` in `directory`, feeding it nothing on standard input.
   ///
   /// Standard error goes to a temporary file and standard output to a pipe read to its end, so
-  /// neither can fill up and stall the child.
-  static func run(_ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]) throws -> Result {
+  /// neither can fill up and stall the child. With `umask`, the child runs under that umask
+  /// (through `/bin/sh`); with `timeout`, a child still running after that many seconds is
+  /// killed (its status then says so).
+  static func run(
+    _ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:],
+    umask: String? = nil, timeout: Double? = nil
+  ) throws -> Result {
     let process = Process()
-    process.executableURL = executable
-    process.arguments = arguments
+    if let umask {
+      process.executableURL = URL(fileURLWithPath: "/bin/sh")
+      process.arguments = ["-c", "umask \(umask) && exec \"$0\" \"$@\"", executable.path] + arguments
+    } else {
+      process.executableURL = executable
+      process.arguments = arguments
+    }
     if !environment.isEmpty {
       process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
     }
@@ -53,11 +63,35 @@ enum ToolRunner {
     process.standardError = errorHandle
     process.standardInput = FileHandle.nullDevice
     try process.run()
+    let finished = FinishedFlag()
+    if let timeout {
+      let pid = process.processIdentifier
+      DispatchQueue.global().asyncAfter(deadline: .now() + timeout) {
+        finished.unlessSet { _ = kill(pid, SIGKILL) }
+      }
+    }
     let outputData = output.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
+    finished.set()
     try errorHandle.close()
     return Result(
       status: process.terminationStatus, standardOutput: outputData,
       standardError: String(decoding: try Data(contentsOf: errorURL), as: UTF8.self))
+  }
+}
+
+/// Whether a child has been waited for, so that a timeout never signals a reused process id.
+final class FinishedFlag: @unchecked Sendable {
+  // @unchecked: `isSet` is only touched with `lock` held.
+  private let lock = NSLock()
+  private var isSet = false
+
+  func set() {
+    lock.withLock { isSet = true }
+  }
+
+  /// Runs `body` unless the flag is set, with the flag held.
+  func unlessSet(_ body: () -> Void) {
+    lock.withLock { if !isSet { body() } }
   }
 }

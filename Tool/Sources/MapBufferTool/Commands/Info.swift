@@ -1,5 +1,5 @@
 import ArgumentParser
-import MapBuffer
+@_spi(MapBufferTool) import MapBuffer
 
 /// `mapbuffer info FILE [--json]`: what a file is and how it is laid out.
 struct Info: AsyncParsableCommand {
@@ -39,7 +39,7 @@ struct Info: AsyncParsableCommand {
         ("format_version", .number(0)),
         ("compression", .text("none")),
         ("count", .number(map.count)),
-        ("index_bytes", .number(map.byteCount - 10)),
+        ("index_bytes", .number(map.byteCount - IntMap.headerByteCount)),
         ("data_bytes", .number(0)),
         ("size", .number(map.byteCount)),
       ]

@@ -22,8 +22,10 @@ struct Merge: AsyncParsableCommand {
     abstract: "Merge several MapBuffers into one.",
     discussion: """
       Streams the inputs side by side in key order: no input is held in memory, only the \\
-      output's index (16 bytes a key) and a bounded buffer. Items whose stored form does not \\
-      change are copied without decompressing them, their checksums checked and carried over. \\
+      output's index (16 bytes a key) and a bounded buffer. Each input's structure is checked \\
+      first, as validate does. Items whose stored form does not change are copied as stored, \\
+      their checksums checked and carried over and their streams decoded (--skip-decode-check \\
+      skips the decoding), so the output passes validate --deep. \\
       A key found in several inputs is an error unless --on-duplicate says to keep the first \\
       or the last input's value. The output is written atomically.
 
@@ -45,6 +47,9 @@ struct Merge: AsyncParsableCommand {
 
   @OptionGroup var encoding: EncodingOptions
 
+  @Flag(help: "Copy items whose stored form does not change without decoding them (their checksums are still checked): faster, but a stream that cannot be decoded is copied.")
+  var skipDecodeCheck = false
+
   func validate() throws {
     if inputs.isEmpty { throw ValidationError("give at least one input") }
   }
@@ -58,7 +63,8 @@ struct Merge: AsyncParsableCommand {
     defer { progress.finish() }
     try describingFailures("merging into \(printableName(output))") {
       try MapBuffer.merge(
-        maps, to: URL(fileURLWithPath: output), onDuplicate: onDuplicate.policy, writer: writer
+        maps, to: URL(fileURLWithPath: output), onDuplicate: onDuplicate.policy, writer: writer,
+        checksDecoding: !skipDecodeCheck
       ) { consumed, _ in progress.update(consumed) }
     }
   }

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import MapBuffer
+@_spi(MapBufferTool) import MapBuffer
 
 /// `mapbuffer pack DIR -o FILE`: a directory of files named by key, as one map.
 struct Pack: ParsableCommand {
@@ -29,6 +29,13 @@ struct Pack: ParsableCommand {
 
   func run() throws {
     let writer = try encoding.writer()
+    try requireDirectory(directory)
+    // The folder is opened once and every entry is opened in it by name, so that a folder or
+    // an entry swapped for a symbolic link meanwhile is never followed.
+    let folder = try describingFailures(printableName(directory)) {
+      try FileDescriptor.open(directory, .readOnly, options: .directory)
+    }
+    defer { folder.close() }
     let files = try Self.keyedFiles(in: directory)
     // Streaming: one file in memory at a time, items spilled beside the output until finish.
     let builder = try describingFailures(printableName(output)) {
@@ -36,7 +43,8 @@ struct Pack: ParsableCommand {
     }
     let progress = ProgressBar("packing", total: files.count)
     for (index, file) in files.enumerated() {
-      let data = try describingFailures(printableName(file.url.path)) { try Data(contentsOf: file.url) }
+      // Opened once, without following a link or blocking on a FIFO, checked, and read.
+      let data = try readRegularFile(file.name, in: folder)
       try describingFailures(printableName(output)) { try builder.add(data, forKey: file.key) }
       progress.update(index + 1)
     }
@@ -44,36 +52,30 @@ struct Pack: ParsableCommand {
     try describingFailures(printableName(output)) { try builder.finish() }
   }
 
-  /// The files of `directory` named by key, in key order; throws listing every other entry.
+  /// The entries of `directory` named by key, in key order; throws listing every other entry.
   ///
   /// A name is a key only in its canonical decimal form (`7`, not `007` or `+7`), so names
-  /// and keys correspond one to one, as `unpack` writes them.
-  static func keyedFiles(in directory: String) throws -> [(key: UInt64, url: URL)] {
-    try requireDirectory(directory)
-    let base = URL(fileURLWithPath: directory, isDirectory: true)
+  /// and keys correspond one to one, as `unpack` writes them. The kind of each entry is checked
+  /// here without following links, to list every offender at once; ``run()`` checks it again
+  /// on the descriptor it reads from.
+  static func keyedFiles(in directory: String) throws -> [(key: UInt64, name: String)] {
     let names = try describingFailures(printableName(directory)) {
       try FileManager.default.contentsOfDirectory(atPath: directory)
     }
-    var files: [(key: UInt64, url: URL)] = []
+    var files: [(key: UInt64, name: String)] = []
     var offenders: [String] = []
     for name in names.sorted() {
-      let url = base.appendingPathComponent(name)
-      guard !name.isEmpty, name.utf8.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }),
-        let key = UInt64(name)
-      else {
-        offenders.append("\(printableName(name)) (not a decimal key)")
+      guard let key = canonicalKey(name) else {
+        let isDecimal = !name.isEmpty && name.utf8.allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }
+        offenders.append("\(printableName(name)) (\(isDecimal && UInt64(name) != nil ? "not a canonical decimal key" : "not a decimal key"))")
         continue
       }
-      guard String(key) == name else {
-        offenders.append("\(printableName(name)) (not a canonical decimal key)")
-        continue
-      }
-      let values = try? url.resourceValues(forKeys: [.isRegularFileKey])
-      guard values?.isRegularFile == true else {
+      let kind = try? PathKind.of((directory as NSString).appendingPathComponent(name), followingLinks: false)
+      guard kind == .regularFile else {
         offenders.append("\(name) (not a regular file)")
         continue
       }
-      files.append((key, url))
+      files.append((key, name))
     }
     guard offenders.isEmpty else {
       let shown = offenders.prefix(20).joined(separator: ", ")

@@ -73,10 +73,8 @@ struct SkeletonCommand: AsyncParsableCommand {
         #endif
       }
       try requireReadableFile(file)
-      return try describingFailures(printableName(file)) {
-        let bytes = try Data(contentsOf: URL(fileURLWithPath: file), options: .alwaysMapped)
-        return try Skeleton(precomputed: bytes)
-      }
+      let bytes = try readRegularFile(file)
+      return try describingFailures(printableName(file)) { try Skeleton(precomputed: bytes) }
     }
     let found: Skeleton?
     switch try await MapFile.openForItems(file) {

@@ -7,9 +7,11 @@ struct Transcode: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Rewrite a MapBuffer with another codec, level or format version.",
     discussion: """
-      Streams the map one item at a time. An item whose stored form does not change (same \
-      codec and version, no --level) is copied as stored, its checksum checked; any other is \
-      decoded (its checksum checked) and encoded again. Options not given keep the input's \
+      Streams the map one item at a time, after checking its structure as validate does (a map \
+      it rejects is refused). An item whose stored form does not change (same codec and \
+      version, no --level) is copied as stored, its checksum checked and its stream decoded \
+      (--skip-decode-check skips the decoding); any other is decoded (its checksum checked) \
+      and encoded again, so the output passes validate --deep. Options not given keep the input's \
       codec and format version. The output is written atomically, and may be the \
       input itself.
 
@@ -27,6 +29,9 @@ struct Transcode: AsyncParsableCommand {
 
   @OptionGroup var encoding: EncodingOptions
 
+  @Flag(help: "Copy items whose stored form does not change without decoding them (their checksums are still checked): faster, but a stream that cannot be decoded is copied.")
+  var skipDecodeCheck = false
+
   func run() async throws {
     let map = try await MapFile.openWholeMapBuffer(input, for: "transcode")
     let writer = try encoding.writer(
@@ -35,7 +40,9 @@ struct Transcode: AsyncParsableCommand {
     let progress = ProgressBar("transcoding", total: map.count)
     defer { progress.finish() }
     try describingFailures("transcoding \(printableName(input)) to \(printableName(output))") {
-      try map.transcode(to: URL(fileURLWithPath: output), writer: writer) { done, _ in progress.update(done) }
+      try map.transcode(to: URL(fileURLWithPath: output), writer: writer, checksDecoding: !skipDecodeCheck) { done, _ in
+        progress.update(done)
+      }
     }
   }
 }

@@ -1,15 +1,16 @@
 import ArgumentParser
 import Foundation
-import MapBuffer
+@_spi(MapBufferTool) import MapBuffer
 
 /// `mapbuffer unpack FILE -o DIR`: every item as a file named by its key.
 struct Unpack: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Write each item of a map to DIR/KEY.",
     discussion: """
+      The map's structure is checked first, as validate does; a map it rejects is refused. \
       Values are decoded and checked first, in a hidden staging folder inside DIR; only when \
-      every item has been written are the files moved into place, so a corrupt map leaves DIR \
-      as it was. Existing files named by a key are replaced; if such a name is taken by \
+      every item has been written and flushed to disk are the files moved into place, so a \
+      corrupt map, or an interrupted run, leaves DIR as it was. Existing files named by a key are replaced; if such a name is taken by \
       anything but a regular file (a directory, a symbolic link), or a move fails, nothing is \
       changed. DIR is created if missing (and removed again if unpacking fails). An IntMap's \
       values are written in decimal with a newline.
@@ -32,6 +33,7 @@ struct Unpack: AsyncParsableCommand {
     try created.create(output)
     do {
       try unpack(map, into: URL(fileURLWithPath: output, isDirectory: true))
+      created.keep()
     } catch {
       // A failed run leaves no directory of its own making behind.
       created.removeAll()
@@ -42,13 +44,19 @@ struct Unpack: AsyncParsableCommand {
   /// Stages every value in a hidden folder inside `target`, checks every destination, then
   /// moves the values into place, rolling back if any move fails.
   private func unpack(_ map: MapFile, into target: URL) throws {
-    let staging = target.appendingPathComponent(
-      ".mapbuffer-unpack-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))")
-    guard mkdir(staging.path, 0o700) == 0 else {
-      throw ToolFailure("\(printableName(output)): cannot create a staging folder: \(systemErrorText(errno))")
+    // Registered, so that a run stopped by a signal removes it too.
+    let (stagingPath, registration) = try describingFailures("\(printableName(output)): cannot create a staging folder") {
+      try TemporaryFiles.shared.register(.folderTree) {
+        let path = try FileSystem.createPrivateDirectory(in: target.path, prefix: ".mapbuffer-unpack-")
+        return (path, path)
+      }
     }
+    let staging = URL(fileURLWithPath: stagingPath, isDirectory: true)
     var keepStaging = false
-    defer { if !keepStaging { try? FileManager.default.removeItem(at: staging) } }
+    defer {
+      if !keepStaging { try? FileManager.default.removeItem(at: staging) }
+      TemporaryFiles.shared.unregister(registration)
+    }
 
     var keys: [UInt64] = []
     switch map {
@@ -90,8 +98,14 @@ struct Unpack: AsyncParsableCommand {
     // Each file being replaced is first moved aside into the staging folder, so that a failed
     // move can be undone by moving everything back.
     let originals = staging.appendingPathComponent("originals")
-    if !replaced.isEmpty, mkdir(originals.path, 0o700) != 0 {
-      throw ToolFailure("\(printableName(output)): cannot create a staging folder: \(systemErrorText(errno))")
+    if !replaced.isEmpty {
+      try describingFailures("\(printableName(output)): cannot create a staging folder") {
+        try FileSystem.makeDirectory(originals.path, permissions: 0o700)
+      }
+    }
+    // The staged files and their names, on disk before any of them moves.
+    try describingFailures("\(printableName(output)): cannot flush the staged files to disk") {
+      try FileSystem.syncFiles(keys.lazy.map { String($0) }, in: staging.path)
     }
     var movedAside: [String] = []
     var placed: [String] = []
@@ -103,22 +117,35 @@ struct Unpack: AsyncParsableCommand {
       }
       return ToolFailure("\(message); nothing was changed")
     }
-    for key in keys {
-      let name = String(key)
-      let destination = target.appendingPathComponent(name).path
-      if replaced.contains(key) {
-        guard rename(destination, originals.appendingPathComponent(name).path) == 0 else {
-          let reason = systemErrorText(errno)
-          throw failure("\(printableName(destination)): cannot move the existing file aside to replace it with key \(key): \(reason)")
+    // The moves are not cut halfway by SIGINT or SIGTERM: the handler waits for them.
+    try TemporaryFiles.shared.withoutRemoval {
+      for key in keys {
+        let name = String(key)
+        let destination = target.appendingPathComponent(name).path
+        if replaced.contains(key) {
+          do {
+            try FileSystem.rename(destination, to: originals.appendingPathComponent(name).path)
+          } catch {
+            throw failure(
+              "\(printableName(destination)): cannot move the existing file aside to replace it with key \(key): \(reason(error))")
+          }
+          movedAside.append(name)
         }
-        movedAside.append(name)
+        do {
+          try FileSystem.rename(staging.appendingPathComponent(name).path, to: destination)
+        } catch {
+          throw failure("\(printableName(destination)): cannot move key \(key) into place: \(reason(error))")
+        }
+        placed.append(name)
       }
-      guard rename(staging.appendingPathComponent(name).path, destination) == 0 else {
-        let reason = systemErrorText(errno)
-        throw failure("\(printableName(destination)): cannot move key \(key) into place: \(reason)")
-      }
-      placed.append(name)
     }
+    FileSystem.syncDirectory(target.path)
+  }
+
+  /// The system's words for a failed rename.
+  private func reason(_ error: any Error) -> String {
+    if case MapBufferError.io(_, _, let code) = error { return systemErrorText(code) }
+    return failureText(error)
   }
 
   /// Undoes the moves made so far: takes the placed values away and moves the originals
@@ -131,12 +158,14 @@ struct Unpack: AsyncParsableCommand {
     var stuck: [String] = []
     for name in placed.reversed() {
       let destination = target.appendingPathComponent(name).path
-      if rename(destination, staging.appendingPathComponent(name).path) != 0 && unlink(destination) != 0 {
+      if (try? FileSystem.rename(destination, to: staging.appendingPathComponent(name).path)) == nil
+        && (try? FileSystem.unlink(destination)) == nil
+      {
         stuck.append(name)
       }
     }
     for name in movedAside.reversed() {
-      if rename(originals.appendingPathComponent(name).path, target.appendingPathComponent(name).path) != 0 {
+      if (try? FileSystem.rename(originals.appendingPathComponent(name).path, to: target.appendingPathComponent(name).path)) == nil {
         stuck.append(name)
       }
     }
@@ -145,8 +174,19 @@ struct Unpack: AsyncParsableCommand {
       + "the originals are in \(printableName(originals.path))"
   }
 
+  /// Writes a staged file, new (its permissions follow the umask); they are all flushed to disk
+  /// before any is moved into place.
   private func write(_ value: Data, named key: UInt64, in directory: URL) throws {
-    let url = directory.appendingPathComponent(String(key))
-    try describingFailures("\(printableName(output)): cannot write key \(key)") { try value.write(to: url) }
+    let path = directory.appendingPathComponent(String(key)).path
+    try describingFailures("\(printableName(output)): cannot write key \(key)") {
+      let file = try FileDescriptor.open(path, .writeOnly, options: [.create, .exclusiveCreate, .noFollow])
+      do {
+        try file.write(value)
+      } catch {
+        file.close()
+        throw error
+      }
+      try file.closeAfterWriting()
+    }
   }
 }

@@ -1,46 +1,24 @@
 import Foundation
+@_spi(MapBufferTool) import MapBuffer
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
-/// What a path names, as `stat(2)` (or `lstat(2)`) reports it.
+/// What a path names, as `stat(2)` (or `lstat(2)`) reports it: the library's file kinds.
 ///
 /// The commands check paths with these checks before handing them to Foundation, whose file
 /// errors say less and say it at length; a failed check is a ``ToolFailure`` naming the path
 /// with the system's words (`No such file or directory`, `Is a directory`, `Not a directory`).
-enum PathKind: Equatable {
-  /// A regular file.
-  case regularFile
-  /// A directory.
-  case directory
-  /// A symbolic link (reported only when links are not followed).
-  case symbolicLink
-  /// Anything else: a device, a FIFO, a socket.
-  case other
+typealias PathKind = FileStatus.Kind
 
+extension FileStatus.Kind {
   /// The kind of what `path` names, or `nil` when nothing is there (`ENOENT`).
   ///
   /// With `followingLinks` false a symbolic link is reported as ``symbolicLink``; otherwise
   /// as what it points to (a dangling link is then `nil`). Any other failure (a component
   /// that is not a directory, no permission) throws, naming `path`.
   static func of(_ path: String, followingLinks: Bool = true) throws -> PathKind? {
-    var status = stat()
-    let result = followingLinks ? stat(path, &status) : lstat(path, &status)
-    guard result == 0 else {
-      let code = errno
-      if code == ENOENT { return nil }
+    do {
+      return try FileStatus.of(path: path, followingLinks: followingLinks)?.kind
+    } catch MapBufferError.io(_, _, let code) {
       throw ToolFailure("\(printableName(path)): \(systemErrorText(code))")
-    }
-    switch status.st_mode & S_IFMT {
-    case S_IFREG: return .regularFile
-    case S_IFDIR: return .directory
-    case S_IFLNK: return .symbolicLink
-    default: return .other
     }
   }
 
@@ -74,14 +52,28 @@ func requireReadableFile(_ path: String) throws {
   }
 }
 
-/// Directories that one run of a command created, so that a failed run can take them away again.
+/// The whole regular file at `path`, read rather than mapped (a file that shrinks meanwhile is
+/// an error, not `SIGBUS`); a FIFO or a device is refused without blocking on it. With
+/// `directory`, `path` is a name in that open directory, and a symbolic link is refused too.
+func readRegularFile(_ path: String, in directory: FileDescriptor? = nil) throws -> Data {
+  try describingFailures(printableName(directory.map { "\($0.path)/\(path)" } ?? path)) {
+    let (file, size) = try FileDescriptor.openRegularFile(path, followingLinks: directory == nil, relativeTo: directory)
+    defer { file.close() }
+    return try file.readToEnd(sizeHint: size)
+  }
+}
+
+/// Directories that one run of a command created, so that a failed or interrupted run can take
+/// them away again.
 ///
-/// ``create(_:)`` makes a directory and any missing parents, remembering each one it made;
-/// ``removeAll()`` removes them again, deepest first, with `rmdir(2)`, which only ever
-/// removes an empty directory, so nothing a user put there meanwhile is lost.
+/// ``create(_:)`` makes a directory and any missing parents, remembering each one it made (and
+/// registering it with ``TemporaryFiles``, for a run stopped by a signal); ``removeAll()``
+/// removes them again, deepest first, with `rmdir(2)`, which only ever removes an empty
+/// directory, so nothing a user put there meanwhile is lost. ``keep()`` ends a successful run.
 struct CreatedDirectories {
   /// The directories made, outermost first.
   private(set) var paths: [String] = []
+  private var registrations: [TemporaryFiles.Registration] = []
 
   /// Makes `path` and its missing parents; a path or a parent that exists and is not a
   /// directory is a ``ToolFailure`` naming it. Directories made before a failure are removed.
@@ -103,21 +95,35 @@ struct CreatedDirectories {
       }
     }
     for directory in missing.reversed() {
-      guard mkdir(directory, 0o777) == 0 || errno == EEXIST else {
-        let code = errno
+      do {
+        let (_, registration) = try TemporaryFiles.shared.register(.emptyFolder) {
+          try FileSystem.makeDirectory(directory)
+          return ((), directory)
+        }
+        paths.append(directory)
+        registrations.append(registration)
+      } catch MapBufferError.io(_, _, let code) where code == EEXIST {
+        continue
+      } catch {
         removeAll()
-        throw ToolFailure("\(printableName(directory)): cannot create directory: \(systemErrorText(code))")
+        throw ToolFailure("\(printableName(directory)): cannot create directory: \(failureText(error))")
       }
-      paths.append(directory)
     }
   }
 
   /// Removes the directories made, deepest first, leaving any that are no longer empty.
   mutating func removeAll() {
     for directory in paths.reversed() {
-      _ = rmdir(directory)
+      try? FileSystem.removeDirectory(directory)
     }
+    keep()
+  }
+
+  /// Keeps the directories made: the run succeeded.
+  mutating func keep() {
+    registrations.forEach(TemporaryFiles.shared.unregister)
     paths.removeAll()
+    registrations.removeAll()
   }
 }
 

@@ -1,11 +1,23 @@
-/// Parses a key given on the command line: a decimal `UInt64`.
+/// Parses a key given on the command line or as a file name: a `UInt64` in canonical decimal.
 ///
-/// Parsed in the command rather than by the argument parser so that a bad key is one line on
-/// standard error, like every other bad input.
+/// One grammar everywhere: `get`, `skeleton` and `pack` (file names) accept exactly what
+/// `unpack` writes, the digits 0 to 9 without a sign or leading zeros (`7`, not `+7` or `007`),
+/// so keys and names correspond one to one. Parsed in the command rather than by the argument
+/// parser so that a bad key is one line on standard error, like every other bad input.
 func parseKey(_ text: String) throws -> UInt64 {
-  guard let key = UInt64(text) else {
-    throw ToolFailure("'\(printableName(text))' is not a key: keys are decimal integers from 0 to \(UInt64.max)")
+  guard let key = canonicalKey(text) else {
+    throw ToolFailure(
+      "'\(printableName(text))' is not a key: keys are decimal integers from 0 to \(UInt64.max), "
+        + "without a sign or leading zeros")
   }
+  return key
+}
+
+/// The key `text` spells in canonical decimal, or `nil`.
+func canonicalKey(_ text: String) -> UInt64? {
+  guard !text.isEmpty, text.utf8.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }),
+    let key = UInt64(text), String(key) == text
+  else { return nil }
   return key
 }
 

@@ -1,5 +1,5 @@
 import Foundation
-import MapBuffer
+@_spi(MapBufferTool) import MapBuffer
 
 /// A file opened as the map its magic bytes say it is.
 enum MapFile {
@@ -8,22 +8,31 @@ enum MapFile {
   /// An IntMap (`intm`).
   case intMap(IntMap)
 
-  /// Opens the file at `path`, memory-mapped, as a MapBuffer or an IntMap according to its magic.
+  /// Opens the file at `path` as a MapBuffer or an IntMap according to its magic.
   ///
-  /// Opening reads and checks the header only. Any failure (a missing file, a directory, a
+  /// Opening reads and checks the header only; anything but a regular file (a FIFO, a device)
+  /// is refused without blocking. `access` is `.memoryMapped` for commands that read a few
+  /// items; commands that read the whole map use `.positionalReads`, so that a file truncated
+  /// meanwhile is an error rather than `SIGBUS`. Any failure (a missing file, a directory, a
   /// truncated or foreign file) is a ``ToolFailure`` naming the path.
-  static func open(_ path: String, displayName: String? = nil) throws -> MapFile {
+  static func open(
+    _ path: String, displayName: String? = nil, access: MapBuffer.FileAccess = .memoryMapped
+  ) throws -> MapFile {
     let name = displayName ?? path
     return try describingFailures(name) {
-      let source = try MappedFileByteSource(contentsOf: URL(fileURLWithPath: path))
-      let prefix = try source.copyBytes(in: 0..<min(source.count, 7))
-      if prefix.starts(with: Array("mapbufr".utf8)) {
+      let url = URL(fileURLWithPath: path)
+      let source: any MapBufferByteSource = switch access {
+      case .memoryMapped: try MappedFileByteSource(contentsOf: url)
+      case .positionalReads: try PositionalFileByteSource(contentsOf: url)
+      }
+      let prefix = try source.copyBytes(in: 0..<min(source.count, MapBuffer.magic.count))
+      if prefix.starts(with: MapBuffer.magic) {
         return .mapBuffer(try MapBuffer(source: source))
       }
-      if prefix.starts(with: Array("intm".utf8)) {
+      if prefix.starts(with: IntMap.magic) {
         return .intMap(try IntMap(source: source))
       }
-      if source.count < 4 {
+      if source.count < IntMap.magic.count {
         throw ToolFailure("\(name): \(source.count) bytes are too few for a MapBuffer or IntMap header")
       }
       let magic = prefix.map { String(format: "%02x", $0) }.joined(separator: " ")
@@ -31,19 +40,14 @@ enum MapFile {
     }
   }
 
-  /// Opens the file at `path` as a MapBuffer; an IntMap or any other file is a ``ToolFailure``.
-  static func openMapBuffer(_ path: String, for command: String) throws -> MapBuffer {
-    switch try open(path) {
-    case .mapBuffer(let map): return map
-    case .intMap: throw ToolFailure("\(path) is an IntMap; '\(command)' works on MapBuffer files")
-    }
-  }
-
-  /// `mapbuffer` or `intmap`.
-  var kind: String {
-    switch self {
-    case .mapBuffer: "mapbuffer"
-    case .intMap: "intmap"
+  /// Throws unless the map's structure is valid, as `validate` checks it (shallow): the
+  /// commands that read the whole map refuse a map that `get` would read otherwise.
+  func requireValidStructure(_ name: String) throws {
+    try describingFailures("\(name) is invalid (see mapbuffer validate)") {
+      switch self {
+      case .mapBuffer(let map): try map.validate(.shallow)
+      case .intMap(let map): try map.validate()
+      }
     }
   }
 }

@@ -1,12 +1,5 @@
 import Foundation
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
+@_spi(MapBufferTool) import MapBuffer
 
 /// A progress bar on standard error, drawn only when standard error is a terminal.
 ///
@@ -24,7 +17,7 @@ final class ProgressBar {
   init(_ label: String, total: Int) {
     self.label = label
     self.total = total
-    self.isEnabled = isatty(STDERR_FILENO) != 0 && total > 0
+    self.isEnabled = FileDescriptor.standardError.isTerminal && total > 0
   }
 
   /// Records that `completed` units are done, redrawing if the last drawing is old enough.

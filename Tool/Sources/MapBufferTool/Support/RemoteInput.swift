@@ -1,5 +1,5 @@
 import Foundation
-import MapBuffer
+@_spi(MapBufferTool) import MapBuffer
 
 #if HTTP
 @_spi(MapBufferTool) import MapBufferHTTP
@@ -52,25 +52,38 @@ enum RemoteInput {
     return configuration
   }
 
-  /// Copies the object at `argument` into an unlinked temporary file and opens it, memory-mapped,
-  /// as a MapBuffer or IntMap: for commands that read every item, and for IntMaps.
+  /// Copies the object at `argument` into a private temporary file and opens it, memory-mapped,
+  /// as a MapBuffer or IntMap: for commands that read every item, and for IntMaps. The copy's
+  /// name is removed once it is open.
   static func localCopy(_ argument: String) async throws -> MapFile {
     try await withLocalCopy(argument) { try MapFile.open($0.path, displayName: displayName(argument)) }
   }
 
-  /// The whole object at `argument`, copied through an unlinked temporary file.
+  /// The whole object at `argument`, copied through a private temporary file.
   static func wholeObject(_ argument: String) async throws -> Data {
     try await withLocalCopy(argument) { copy in
       try describingFailures(displayName(argument)) { try Data(contentsOf: copy, options: .alwaysMapped) }
     }
   }
 
-  /// Copies the object at `argument` into a temporary file, calls `body` with it, then unlinks it:
-  /// what `body` maps stays readable after the name is gone.
+  /// Copies the object at `argument` into a file in a new private folder (0700) in the temporary
+  /// folder, calls `body` with it, then removes the folder: what `body` maps or keeps open stays
+  /// readable after the name is gone. The folder is registered with ``TemporaryFiles``, so that
+  /// a download stopped by a signal leaves nothing behind.
   private static func withLocalCopy<Result>(_ argument: String, _ body: (URL) throws -> Result) async throws -> Result {
     let url = try url(argument)
-    let copy = FileManager.default.temporaryDirectory.appendingPathComponent("mapbuffer-download-\(UUID().uuidString)")
-    defer { unlink(copy.path) }
+    let (folder, registration) = try describingFailures("cannot create a temporary folder") {
+      try TemporaryFiles.shared.register(.folderTree) {
+        let folder = try FileSystem.createPrivateDirectory(
+          in: FileManager.default.temporaryDirectory.path, prefix: "mapbuffer-download-")
+        return (folder, folder)
+      }
+    }
+    defer {
+      try? FileManager.default.removeItem(atPath: folder)
+      TemporaryFiles.shared.unregister(registration)
+    }
+    let copy = URL(fileURLWithPath: folder).appendingPathComponent("object")
     try await describingFailures(displayName(argument)) {
       try await RemoteMapBuffer.download(from: url, to: copy, configuration: configuration)
     }
@@ -80,7 +93,7 @@ enum RemoteInput {
   /// Whether `error` says the object is an IntMap, which only a local copy can read.
   static func isIntMap(_ error: any Error) -> Bool {
     guard let error = error as? MapBufferError, error.code == .invalidMagic else { return false }
-    return error.foundBytes?.starts(with: Array("intm".utf8)) ?? false
+    return error.foundBytes?.starts(with: IntMap.magic) ?? false
   }
   #endif
 }
@@ -123,14 +136,23 @@ extension MapFile {
     #endif
   }
 
-  /// Opens `argument` for reading every item: a local file, or a URL copied whole first.
+  /// Opens `argument` for reading every item: a local file read with positional reads (a file
+  /// truncated meanwhile is an error, not `SIGBUS`), or a URL copied whole first; then checks
+  /// its structure as `validate` does, refusing a map that whole-map commands would otherwise
+  /// read differently from `get`.
   static func openWhole(_ argument: String) async throws -> MapFile {
-    guard RemoteInput.isURL(argument) else { return try open(argument) }
-    #if HTTP
-    return try await RemoteInput.localCopy(argument)
-    #else
-    throw RemoteInput.unsupported(argument)
-    #endif
+    let map: MapFile
+    if RemoteInput.isURL(argument) {
+      #if HTTP
+      map = try await RemoteInput.localCopy(argument)
+      #else
+      throw RemoteInput.unsupported(argument)
+      #endif
+    } else {
+      map = try open(argument, access: .positionalReads)
+    }
+    try map.requireValidStructure(RemoteInput.displayName(argument))
+    return map
   }
 
   /// ``openWhole(_:)``, requiring a MapBuffer.
@@ -139,26 +161,5 @@ extension MapFile {
     case .mapBuffer(let map): return map
     case .intMap: throw ToolFailure("\(argument) is an IntMap; '\(command)' works on MapBuffer files")
     }
-  }
-}
-
-/// ``describingFailures(_:_:)`` for a body that suspends.
-func describingFailures<Result>(_ context: String, _ body: () async throws -> Result) async throws -> Result {
-  do {
-    return try await body()
-  } catch {
-    throw toolFailure(error, context: context)
-  }
-}
-
-/// `error` as a one-line ``ToolFailure``: a remote error's own message already names the URL, so
-/// it is not prefixed with `context` again.
-func toolFailure(_ error: any Error, context: String) -> ToolFailure {
-  switch error {
-  case let failure as ToolFailure: failure
-  #if HTTP
-  case let remote as RemoteMapBufferError: ToolFailure(remote.description)
-  #endif
-  default: ToolFailure("\(context): \(failureText(error))")
   }
 }

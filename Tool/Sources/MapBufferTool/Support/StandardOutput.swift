@@ -1,16 +1,5 @@
 import Foundation
-
-#if canImport(Glibc)
-import Glibc
-/// POSIX `write(2)`, named apart from the methods called `write`.
-private let posixWrite = Glibc.write
-#elseif canImport(Musl)
-import Musl
-private let posixWrite = Musl.write
-#elseif canImport(Darwin)
-import Darwin
-private let posixWrite = Darwin.write
-#endif
+@_spi(MapBufferTool) import MapBuffer
 
 /// Standard output written as raw bytes through a buffer, so a value's bytes come out exactly
 /// as they are and a million lines of keys cost a handful of system calls.
@@ -47,28 +36,16 @@ struct StandardOutput {
   }
 
   private static func writeAll(_ bytes: UnsafeRawBufferPointer) throws {
-    var done = 0
-    while done < bytes.count {
-      let result = posixWrite(STDOUT_FILENO, bytes.baseAddress! + done, bytes.count - done)
-      if result < 0 {
-        if errno == EINTR { continue }
-        throw ToolFailure("cannot write to standard output: \(String(cString: strerror(errno)))")
-      }
-      done += result
+    do {
+      try FileDescriptor.standardOutput.write(bytes)
+    } catch MapBufferError.io(_, _, let code) {
+      throw ToolFailure("cannot write to standard output: \(systemErrorText(code))")
     }
   }
 }
 
-/// Writes `text` to standard error, unbuffered.
+/// Writes `text` to standard error, unbuffered; a failure is ignored (there is nowhere to report it).
 func writeToStandardError(_ text: String) {
   var text = text
-  text.withUTF8 { bytes in
-    var done = 0
-    while done < bytes.count {
-      let result = posixWrite(STDERR_FILENO, bytes.baseAddress! + done, bytes.count - done)
-      if result < 0 && errno == EINTR { continue }
-      guard result > 0 else { return }
-      done += result
-    }
-  }
+  text.withUTF8 { try? FileDescriptor.standardError.write(UnsafeRawBufferPointer($0)) }
 }

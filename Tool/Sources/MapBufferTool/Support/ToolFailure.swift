@@ -1,5 +1,9 @@
 import Foundation
 
+#if HTTP
+import MapBufferHTTP
+#endif
+
 /// A failure the tool reports as one line on standard error, exiting with status 1.
 ///
 /// Every error a command meets is turned into one of these (or is one of the library's errors,
@@ -14,17 +18,35 @@ struct ToolFailure: Error, CustomStringConvertible {
   }
 }
 
-/// Runs `body`, prefixing any error it throws with `context` (a path, usually).
-///
-/// A ``ToolFailure`` passes through unchanged; any other error becomes one, its text from
-/// ``failureText(_:)``.
+/// Runs `body`, prefixing any error it throws with `context` (a path, usually), as
+/// ``toolFailure(_:context:)`` does.
 func describingFailures<Result>(_ context: String, _ body: () throws -> Result) throws -> Result {
   do {
     return try body()
-  } catch let failure as ToolFailure {
-    throw failure
   } catch {
-    throw ToolFailure("\(context): \(failureText(error))")
+    throw toolFailure(error, context: context)
+  }
+}
+
+/// ``describingFailures(_:_:)`` for a body that suspends.
+func describingFailures<Result>(_ context: String, _ body: () async throws -> Result) async throws -> Result {
+  do {
+    return try await body()
+  } catch {
+    throw toolFailure(error, context: context)
+  }
+}
+
+/// `error` as a one-line ``ToolFailure``: a ``ToolFailure`` passes through unchanged, and a
+/// remote error's own message already names the URL, so neither is prefixed with `context`;
+/// any other error becomes `context: ` and its text from ``failureText(_:)``.
+func toolFailure(_ error: any Error, context: String) -> ToolFailure {
+  switch error {
+  case let failure as ToolFailure: failure
+  #if HTTP
+  case let remote as RemoteMapBufferError: ToolFailure(remote.description)
+  #endif
+  default: ToolFailure("\(context): \(failureText(error))")
   }
 }
 
