@@ -46,8 +46,15 @@ public struct TypedMapBuffer<Value>: Sendable {
   ///
   /// - Throws: ``TypedMapBufferError/decodingFailed(key:underlying:)`` naming the key when the
   ///   bytes do not decode as `Value`, or the ``MapBufferError`` of a corrupt item.
+  ///
+  /// For an uncompressed map in memory (bytes or a mapped file) a codec with a borrowed form
+  /// (``MapBufferValueCodec/decodeBorrowed``, as every ``MapBufferValue`` conformance has) makes
+  /// the value straight from the item's own bytes, without an intermediate `Data`.
   public subscript(key: UInt64) -> Value? {
     get throws {
+      if map.compression == .none, let borrowed = codec.decodeBorrowed {
+        return try map.withUnsafeBytes(forKey: key) { try Self.decode($0, key: key, borrowed) }
+      }
       guard let bytes = try map[key] else { return nil }
       return try decode(bytes, key: key)
     }
@@ -62,8 +69,9 @@ public struct TypedMapBuffer<Value>: Sendable {
   /// Whether the map has no keys.
   public var isEmpty: Bool { map.isEmpty }
 
-  /// Every key, in ascending order.
-  public var keys: [UInt64] { get throws { try map.keys } }
+  /// The keys in ascending order: a lazy collection over the index that cannot fail
+  /// (see ``MapBuffer/MapBuffer/keys``).
+  public var keys: MapBuffer.Keys { map.keys }
 
   // MARK: Iteration
 
@@ -156,9 +164,20 @@ public struct TypedMapBuffer<Value>: Sendable {
     try Self.decode(bytes, key: key, codec: codec)
   }
 
-  private static func decode(_ bytes: Data, key: UInt64, codec: MapBufferValueCodec<Value>) throws -> Value {
+  package static func decode(_ bytes: Data, key: UInt64, codec: MapBufferValueCodec<Value>) throws -> Value {
     do {
       return try codec.decode(bytes)
+    } catch {
+      throw TypedMapBufferError.decodingFailed(key: key, underlying: error)
+    }
+  }
+
+  /// The value of `key` made from borrowed bytes, a failure wrapped with the key.
+  package static func decode(
+    _ bytes: UnsafeRawBufferPointer, key: UInt64, _ borrowed: (UnsafeRawBufferPointer) throws -> Value
+  ) throws -> Value {
+    do {
+      return try borrowed(bytes)
     } catch {
       throw TypedMapBufferError.decodingFailed(key: key, underlying: error)
     }
@@ -203,5 +222,27 @@ extension TypedMapBuffer where Value: MapBufferValue {
   /// Serializes `values` with their conformance into the file at `url` atomically.
   public static func write(_ values: [UInt64: Value], to url: URL, writer: MapBufferWriter = MapBufferWriter()) throws {
     try write(values, to: url, codec: .conformance, writer: writer)
+  }
+}
+
+extension TypedMapBuffer where Value: MapBufferValue {
+  /// Serializes `values` with their conformance, each item compressed with `compression`: the
+  /// parameters of ``MapBuffer/MapBuffer/init(encoding:compression:compressionLevel:formatVersion:)``,
+  /// without a ``MapBuffer/MapBufferWriter``.
+  public static func encode(
+    _ values: [UInt64: Value], compression: MapBuffer.Compression, compressionLevel: Int? = nil, formatVersion: UInt8 = 1
+  ) throws -> Data {
+    try encode(values, writer: MapBufferWriter(
+      compression: compression, compressionLevel: compressionLevel, formatVersion: formatVersion))
+  }
+
+  /// Serializes `values` with their conformance into the file at `url` atomically, each item
+  /// compressed with `compression`.
+  public static func write(
+    _ values: [UInt64: Value], to url: URL, compression: MapBuffer.Compression, compressionLevel: Int? = nil,
+    formatVersion: UInt8 = 1
+  ) throws {
+    try write(values, to: url, writer: MapBufferWriter(
+      compression: compression, compressionLevel: compressionLevel, formatVersion: formatVersion))
   }
 }

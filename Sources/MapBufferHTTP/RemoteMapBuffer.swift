@@ -109,7 +109,7 @@ public final class RemoteMapBuffer: Sendable {
   public var identity: ObjectIdentity { snapshot.identity }
 
   /// Every key in ascending order. Reads the index, which is in memory: no request.
-  public var keys: [UInt64] { get throws { try snapshot.map.keys } }
+  public var keys: MapBuffer.Keys { snapshot.map.keys }
 
   /// Whether the map has a value for `key`. Searches the index in memory: no request.
   public func contains(_ key: UInt64) throws -> Bool { try snapshot.map.contains(key) }

@@ -2,6 +2,7 @@
 #if HTTP
 
 import Foundation
+import MapBuffer
 
 /// Why a remote read failed: what the server answered, or what never arrived.
 ///
@@ -14,46 +15,9 @@ import Foundation
 /// breaks when a kind of failure is added (the policy of every error of the package; see
 /// `MapBufferError`): compare ``code`` with `==`, or match it in a `catch`, and read the context
 /// from ``url``, ``status``, ``range`` and the other properties.
-public struct RemoteMapBufferError: Error, Sendable, Equatable, CustomStringConvertible {
+public struct RemoteMapBufferError: MapBufferCodedError, Sendable, Equatable, CustomStringConvertible {
   /// The kind of a ``RemoteMapBufferError``. New codes may be added in later versions.
-  public struct Code: Hashable, Sendable, CustomStringConvertible {
-    /// The code's name, as it is spelled in Swift.
-    public let name: String
-    private init(_ name: String) { self.name = name }
-    /// The code's name.
-    public var description: String { name }
-
-    /// The URL is not an `http` or `https` URL.
-    public static let unsupportedURL = Code("unsupportedURL")
-    /// The server has no such object (404, or 410).
-    public static let notFound = Code("notFound")
-    /// The server refused access (401 or 403): a missing credential, or a presigned URL that expired.
-    public static let accessDenied = Code("accessDenied")
-    /// The server found the range outside the object (416); `objectSize` is what it reported, if it did.
-    public static let rangeNotSatisfiable = Code("rangeNotSatisfiable")
-    /// The server ignored the `Range` header and answered with the whole object (status 200),
-    /// which a range reader cannot use. Its body was not read.
-    public static let rangeIgnored = Code("rangeIgnored")
-    /// The server sent fewer bytes than the range it promised.
-    public static let shortBody = Code("shortBody")
-    /// The server's `Content-Range` is missing, malformed, or for other bytes than those asked for.
-    public static let invalidContentRange = Code("invalidContentRange")
-    /// The object is not the one whose index this reader holds: its ETag or size changed (or the
-    /// server answered 412 to `If-Match`). Open the map again to read the new object.
-    public static let objectChanged = Code("objectChanged")
-    /// The map's index is larger than ``RemoteMapBuffer/Configuration/maximumIndexByteCount``.
-    public static let indexTooLarge = Code("indexTooLarge")
-    /// The index places the item of `key` in more bytes than ``RemoteMapBuffer/Configuration/maximumItemByteCount``.
-    public static let itemTooLarge = Code("itemTooLarge")
-    /// The server kept failing (5xx, 408 or 429) through every attempt.
-    public static let serverError = Code("serverError")
-    /// The server answered with a status a range read cannot use.
-    public static let unexpectedStatus = Code("unexpectedStatus")
-    /// No complete answer arrived within ``RemoteMapBuffer/Configuration/requestTimeout``, on every attempt.
-    public static let timedOut = Code("timedOut")
-    /// The connection could not be made or broke, on every attempt; `reason` is the client's error.
-    public static let connectionFailed = Code("connectionFailed")
-  }
+  public typealias Code = MapBufferErrorCode<RemoteMapBufferError>
 
   /// What went wrong, with its context. Not public, so that cases can be added.
   package enum Reason: Sendable, Equatable, CustomStringConvertible {
@@ -189,12 +153,12 @@ public struct RemoteMapBufferError: Error, Sendable, Equatable, CustomStringConv
     }
   }
 
-  /// The size of the object as the server reported it, when it did (``Code/rangeNotSatisfiable``).
+  /// The size of the object as the server reported it, when it did (`rangeNotSatisfiable`).
   public var objectSize: Int? {
     if case let .rangeNotSatisfiable(_, _, size) = reason { size } else { nil }
   }
 
-  /// The key whose item the error concerns (``Code/itemTooLarge``).
+  /// The key whose item the error concerns (`itemTooLarge`).
   public var key: UInt64? {
     if case let .itemTooLarge(_, key, _, _) = reason { key } else { nil }
   }
@@ -270,11 +234,37 @@ public struct RemoteMapBufferError: Error, Sendable, Equatable, CustomStringConv
   }
 }
 
-extension RemoteMapBufferError.Code {
-  /// Whether `error` is a ``RemoteMapBufferError`` with this code.
-  public static func ~= (code: Self, error: any Error) -> Bool {
-    (error as? RemoteMapBufferError)?.code == code
-  }
+extension MapBufferErrorCode where Domain == RemoteMapBufferError {
+  /// The URL is not an `http` or `https` URL.
+  public static var unsupportedURL: Self { Self("unsupportedURL") }
+  /// The server has no such object (404, or 410).
+  public static var notFound: Self { Self("notFound") }
+  /// The server refused access (401 or 403): a missing credential, or a presigned URL that expired.
+  public static var accessDenied: Self { Self("accessDenied") }
+  /// The server found the range outside the object (416); `objectSize` is what it reported, if it did.
+  public static var rangeNotSatisfiable: Self { Self("rangeNotSatisfiable") }
+  /// The server ignored the `Range` header and answered with the whole object (status 200),
+  /// which a range reader cannot use. Its body was not read.
+  public static var rangeIgnored: Self { Self("rangeIgnored") }
+  /// The server sent fewer bytes than the range it promised.
+  public static var shortBody: Self { Self("shortBody") }
+  /// The server's `Content-Range` is missing, malformed, or for other bytes than those asked for.
+  public static var invalidContentRange: Self { Self("invalidContentRange") }
+  /// The object is not the one whose index this reader holds: its ETag or size changed (or the
+  /// server answered 412 to `If-Match`). Open the map again to read the new object.
+  public static var objectChanged: Self { Self("objectChanged") }
+  /// The map's index is larger than ``RemoteMapBuffer/Configuration/maximumIndexByteCount``.
+  public static var indexTooLarge: Self { Self("indexTooLarge") }
+  /// The index places the item of `key` in more bytes than ``RemoteMapBuffer/Configuration/maximumItemByteCount``.
+  public static var itemTooLarge: Self { Self("itemTooLarge") }
+  /// The server kept failing (5xx, 408 or 429) through every attempt.
+  public static var serverError: Self { Self("serverError") }
+  /// The server answered with a status a range read cannot use.
+  public static var unexpectedStatus: Self { Self("unexpectedStatus") }
+  /// No complete answer arrived within ``RemoteMapBuffer/Configuration/requestTimeout``, on every attempt.
+  public static var timedOut: Self { Self("timedOut") }
+  /// The connection could not be made or broke, on every attempt; `reason` is the client's error.
+  public static var connectionFailed: Self { Self("connectionFailed") }
 }
 
 /// What identifies one version of a remote object: its size and, when the server sends one, its ETag.

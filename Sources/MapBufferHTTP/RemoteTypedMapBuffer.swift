@@ -30,8 +30,8 @@ public struct RemoteTypedMapBuffer<Value>: Sendable {
   /// The number of keys.
   public var count: Int { map.count }
 
-  /// Every key in ascending order; no request.
-  public var keys: [UInt64] { get throws { try map.keys } }
+  /// The keys in ascending order, a lazy collection over the index; no request, and no failure.
+  public var keys: MapBuffer.Keys { map.keys }
 
   /// Whether the map has a value for `key`; no request.
   public func contains(_ key: UInt64) throws -> Bool { try map.contains(key) }
@@ -48,11 +48,21 @@ public struct RemoteTypedMapBuffer<Value>: Sendable {
   }
 
   /// The decoded values of `keys`, in their order (`nil` for a key the map lacks), fetched as
-  /// ``RemoteMapBuffer/values(forKeys:)`` fetches them.
+  /// ``RemoteMapBuffer/values(forKeys:)`` fetches them (coalesced, concurrent requests), then
+  /// decoded on all cores when there are at least
+  /// ``MapBufferCodable/TypedMapBuffer/concurrentBatchThreshold`` of them.
+  ///
+  /// - Throws: what ``RemoteMapBuffer/values(forKeys:)`` throws, or the
+  ///   ``MapBufferCodable/TypedMapBufferError`` of the first key in `keys`' order whose bytes do not decode.
   public func values(forKeys keys: some Sequence<UInt64>) async throws -> [Value?] {
     let keys = Array(keys)
     let values = try await map.values(forKeys: keys)
-    return try zip(keys, values).map { key, bytes in try bytes.map { try decode($0, key: key) } }
+    let codec = codec
+    return try ConcurrentDecoding.map(
+      count: keys.count, minimumCount: TypedMapBuffer<Value>.concurrentBatchThreshold
+    ) { index in
+      try values[index].map { try TypedMapBuffer.decode($0, key: keys[index], codec: codec) }
+    }
   }
 
   private func decode(_ bytes: Data, key: UInt64) throws -> Value {

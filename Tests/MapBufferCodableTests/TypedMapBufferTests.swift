@@ -47,7 +47,7 @@ struct TypedMapBufferTests {
       #expect(try map.dictionary() == values)
       #expect(try map[3] == "ünïcödé ✓")
       #expect(try map[4] == nil)
-      #expect(try map.keys == values.keys.sorted())
+      #expect(Array(map.keys) == values.keys.sorted())
     }
     let invalid = try MapBuffer(encoding: [9: Data([0x66, 0xFF, 0x6F])])
     do {
@@ -64,7 +64,7 @@ struct TypedMapBufferTests {
   func pairs() throws {
     let pairs: [(UInt64, String)] = [(9, "nine"), (1 << 63, "big"), (2, "two")]
     let map = try TypedMapBuffer<String>(TypedMapBuffer<String>.encode(pairs, writer: MapBufferWriter(compression: .gzip)))
-    #expect(try map.keys == [2, 9, 1 << 63])
+    #expect(Array(map.keys) == [2, 9, 1 << 63])
     #expect(try map[1 << 63] == "big")
     let repeated: [(UInt64, String)] = [(1, "a"), (1, "b")]
     #expect(throws: MapBufferError.duplicateKey(1)) { try TypedMapBuffer<String>.encode(repeated) }

@@ -28,7 +28,7 @@ struct RemoteIndexCacheTests {
     let warm = try await RemoteMapBuffer(url: url, configuration: testConfiguration(initialFetch: 4096, cache: cache))
     #expect(await server.requests().isEmpty)
     #expect(warm.identity == cold.identity)
-    #expect(try warm.keys == (try MapBuffer(bytes).keys))
+    #expect(warm.keys == (try MapBuffer(bytes).keys))
     for key: UInt64 in [0, 19990, 7770] {
       #expect(try await warm[key] == values[key])
     }

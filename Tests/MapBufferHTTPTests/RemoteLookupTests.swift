@@ -91,8 +91,8 @@ struct RemoteLookupTests {
       let url = try server.publish(bytes, at: "\(name).mb")
       let remote = try await RemoteMapBuffer(url: url, configuration: testConfiguration(initialFetch: 1024))
       let local = try MapBuffer(bytes)
-      let keys = try local.keys
-      #expect(try remote.keys == keys)
+      let keys = local.keys
+      #expect(remote.keys == keys)
       let remoteValues = try await remote.values(forKeys: keys)
       #expect(remoteValues == (try local.values(forKeys: keys)), "\(name)")
     }
@@ -106,8 +106,8 @@ struct RemoteLookupTests {
     let local = try TypedMapBuffer<Skeleton>(contentsOf: fixture)
     let remote = RemoteTypedMapBuffer<Skeleton>(
       try await RemoteMapBuffer(url: url, configuration: testConfiguration(initialFetch: 256)))
-    let labels = try local.keys
-    #expect(try remote.keys == labels)
+    let labels = local.keys
+    #expect(remote.keys == labels)
     server.clearLog()
     for label in labels {
       let skeleton = try #require(try await remote[label])

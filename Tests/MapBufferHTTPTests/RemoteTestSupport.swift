@@ -40,7 +40,7 @@ func rangeHeader(_ range: Range<Int>) -> String { "bytes=\(range.lowerBound)-\(r
 /// The stored byte range of `key`'s item in the local map `bytes`, as the index gives it.
 func storedRange(of key: UInt64, in bytes: Data) throws -> Range<Int> {
   let map = try MapBuffer(bytes)
-  let keys = try map.keys
+  let keys = Array(map.keys)
   // The index sits at 16 + 16·position; find the key's position by reading the index directly.
   let count = map.count
   for position in 0..<count {

@@ -36,12 +36,12 @@ struct BombTests {
     #expect(bomb.count < 2 << 20, "\(codec): the bomb is \(bomb.count) bytes")
     // Splice it in as the item of key 9 of a well-formed version-1 map, beside an honest item.
     let honest = try MapBuffer(encoding: [4: Data("fine".utf8), 9: Data("x".utf8)], compression: codec)
-    let positions = try (0..<2).map { try honest.label(at: $0) }
+    let positions = (0..<2).map { honest.label(at: $0) }
     let bombPosition = try #require(positions.firstIndex(of: 9))
     let honestLocation = try #require(try honest.location(of: 4))
     let honestItem = try honest.source.copyBytes(in: honestLocation.range)
     var items = [Data](repeating: Data(), count: 2)
-    items[bombPosition] = bomb + withUnsafeBytes(of: CRC32C.checksum(of: bomb).littleEndian) { Data($0) }
+    items[bombPosition] = bomb + withUnsafeBytes(of: CRC32C.checksum(bomb).littleEndian) { Data($0) }
     items[1 - bombPosition] = honestItem
     var bytes = Data(MapBufferHeader(formatVersion: 1, compression: codec, keyCount: 2).bytes)
     var offset = UInt64(16 + 32)

@@ -18,7 +18,7 @@ struct CRC32CTests {
   @Test("RFC 3720 vectors, hardware and portable")
   func rfc3720() {
     for (bytes, crc) in Self.vectors {
-      #expect(CRC32C.checksum(of: bytes) == crc)
+      #expect(CRC32C.checksum(bytes) == crc)
       #expect(bytes.withUnsafeBytes { CRC32C.portableChecksum($0) } == crc)
     }
   }
@@ -41,8 +41,8 @@ struct CRC32CTests {
   func extending() {
     let whole = Array("The quick brown fox jumps over the lazy dog".utf8)
     for split in 0...whole.count {
-      let first = CRC32C.checksum(of: Array(whole[..<split]))
-      #expect(CRC32C.checksum(of: Array(whole[split...]), extending: first) == CRC32C.checksum(of: whole))
+      let first = CRC32C.checksum(Array(whole[..<split]))
+      #expect(CRC32C.checksum(Array(whole[split...]), extending: first) == CRC32C.checksum(whole))
     }
   }
 
@@ -51,5 +51,12 @@ struct CRC32CTests {
     #if arch(x86_64) || arch(arm64)
     #expect(CRC32C.usesHardware)
     #endif
+  }
+
+  @Test("The earlier label checksum(of:) is the same operation")
+  func earlierLabel() {
+    let bytes = Array("123456789".utf8)
+    #expect(CRC32C.checksum(of: bytes) == CRC32C.checksum(bytes))
+    #expect(CRC32C.checksum(bytes) == 0xE306_9283)
   }
 }

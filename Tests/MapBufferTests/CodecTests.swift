@@ -52,7 +52,7 @@ struct CodecTests {
     // Splice the bomb in as the only item of a well-formed map.
     bytes = bytes.prefix(32)
     bytes.append(bomb)
-    withUnsafeBytes(of: CRC32C.checksum(of: bomb).littleEndian) { bytes.append(contentsOf: $0) }
+    withUnsafeBytes(of: CRC32C.checksum(bomb).littleEndian) { bytes.append(contentsOf: $0) }
     var bombed = try MapBuffer(bytes)
     bombed.maximumDecodedItemSize = 1 << 20
     #expect(throws: MapBufferError.decodedItemTooLarge(key: 1, limit: 1 << 20)) { try bombed[1] }

@@ -241,7 +241,7 @@ struct FaultTests {
     #expect(throws: MapBufferError.self) { try reopened.validate(.deep) }
   }
 
-  @Test("An IntMap truncated while open through positional reads gives errors, never a crash")
+  @Test("An IntMap opened with positional reads holds its entries from opening: a truncation afterwards changes no answer")
   func intMapTruncatedWhileOpen() throws {
     let folder = try Fixtures.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: folder) }
@@ -250,16 +250,17 @@ struct FaultTests {
     for length in [0, 5, 10, 10 + 16 * 250] {
       try IntMap.write(items, to: url)
       let map = try IntMap(contentsOf: url, access: .positionalReads)
-      #expect(try map[3] == 1)
       #expect(truncate(url.path, off_t(length)) == 0)
-      #expect(throws: MapBufferError.self) { try map.dictionary() }
-      #expect(throws: MapBufferError.self) { try map.validate() }
-      #expect(throws: MapBufferError.self) { try map.keys }
+      #expect(try map[3] == 1)
+      #expect(try map.dictionary() == items)
+      #expect(Array(map.keys) == items.keys.sorted())
+      try map.validate()
       for key in [UInt64(0), 3, 747, 1497, .max] {
-        do { _ = try map[key] } catch { #expect(error is MapBufferError, "\(error)") }
+        #expect(try map[key] == items[key])
       }
     }
   }
+
 }
 
 /// Every operation a reader offers on an opened map, run to completion; the errors thrown.
@@ -269,7 +270,7 @@ func exerciseEverything(_ map: MapBuffer, probes: [UInt64]) -> [any Error] {
   func attempt(_ body: () throws -> Void) {
     do { try body() } catch { errors.append(error) }
   }
-  attempt { _ = try map.keys }
+  _ = Array(map.keys)
   attempt { _ = try map.dictionary() }
   attempt { try map.validate(.shallow) }
   attempt { try map.validate(.deep) }

@@ -13,7 +13,7 @@ func exerciseEverything(_ bytes: Data, probes: [UInt64]) -> [any Error] {
   }
   attempt {
     let map = try MapBuffer(bytes)
-    attempt { _ = try map.keys }
+    _ = Array(map.keys)
     attempt { _ = try map.dictionary() }
     attempt { try map.validate(.shallow) }
     attempt { try map.validate(.deep) }
@@ -139,7 +139,7 @@ struct HostileInputTests {
     let (bytes, values) = try Self.smallMap(.none, 1)
     let map = try MapBuffer(bytes)
     for position in 0..<values.count {
-      let key = try map.label(at: position)
+      let key = map.label(at: position)
       for offset in [UInt64(bytes.count + 1), .max, 0, 16, UInt64(1) << 62] {
         var damaged = bytes
         damaged.withUnsafeMutableBytes { $0.storeLittleEndian(offset, at: 24 + 16 * position) }

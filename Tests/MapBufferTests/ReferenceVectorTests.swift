@@ -72,7 +72,7 @@ struct ReferenceVectorTests {
       #expect(map.byteCount == vector.size)
       #expect(map.indexByteCount == 16 * vector.count)
       #expect(map.dataByteCount == vector.size - 16 - 16 * vector.count)
-      #expect(try map.keys == expected.map(\.key))
+      #expect(Array(map.keys) == expected.map(\.key))
       for (key, entry) in expected {
         let value = try #require(try map[key], "key \(key) of \(vector.file)")
         #expect(value.count == entry.length, "key \(key) of \(vector.file)")
@@ -122,7 +122,7 @@ struct ReferenceVectorTests {
         let oursMap = try MapBuffer(ours)
         let referenceMap = try MapBuffer(reference)
         for position in 0..<vector.count {
-          #expect(try oursMap.label(at: position) == referenceMap.label(at: position))
+          #expect(oursMap.label(at: position) == referenceMap.label(at: position))
         }
         #expect(try oursMap.dictionary() == values)
         try oursMap.validate(.deep)
@@ -136,7 +136,7 @@ struct ReferenceVectorTests {
     let expected: [UInt64: String] = [
       0: "zero", 1: "one", 1 << 32: "2^32", (1 << 63) - 1: "2^63-1", 1 << 63: "2^63", .max: "2^64-1",
     ]
-    #expect(try map.keys == expected.keys.sorted())
+    #expect(Array(map.keys) == expected.keys.sorted())
     for (key, text) in expected {
       #expect(try map[key] == Data(text.utf8))
     }
@@ -191,7 +191,7 @@ struct IntMapVectorTests {
     let expected = vector.values
     for map in [try IntMap(Data(contentsOf: url)), try IntMap(contentsOf: url), try IntMap(contentsOf: url, access: .positionalReads)] {
       #expect(map.count == vector.count)
-      #expect(try map.keys == expected.keys.sorted())
+      #expect(Array(map.keys) == expected.keys.sorted())
       #expect(try map.dictionary() == expected)
       for (key, value) in expected { #expect(try map[key] == value) }
       #expect(try map[UInt64.max] == nil || expected[.max] != nil)

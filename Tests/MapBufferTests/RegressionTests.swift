@@ -25,7 +25,7 @@ struct RegressionTests {
       let url = folder.appendingPathComponent(name)
       try bytes.write(to: url)
       var probes: [UInt64] = [0, 1, .max, 1 << 63]
-      if let map = try? MapBuffer(bytes), let keys = try? map.keys { probes += keys.prefix(32) }
+      if let map = try? MapBuffer(bytes) { probes += map.keys.prefix(32) }
       for error in exerciseEverything(bytes, probes: probes) {
         #expect(error is MapBufferError, "\(name): \(error)")
       }
@@ -50,10 +50,10 @@ struct RegressionTests {
     for (name, bytes) in inputs {
       do {
         let map = try IntMap(bytes)
-        for operation in [{ try map.validate() }, { _ = try map.dictionary() }, { _ = try map.keys }] {
+        for operation in [{ try map.validate() }, { _ = try map.dictionary() }, { _ = Array(map.keys) }] {
           do { try operation() } catch { #expect(error is MapBufferError, "\(name): \(error)") }
         }
-        for key in ((try? map.keys) ?? []).prefix(32) + [0, .max] {
+        for key in map.keys.prefix(32) + [0, .max] {
           do { _ = try map[key] } catch { #expect(error is MapBufferError, "\(name): \(error)") }
         }
       } catch {

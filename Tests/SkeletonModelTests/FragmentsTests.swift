@@ -322,3 +322,24 @@ struct FragmentsTests {
     }
   }
 }
+
+@Suite("Skeletons from borrowed bytes")
+struct SkeletonBorrowedBytesTests {
+  @Test("A skeleton decodes alike from a mapped uncompressed map (borrowed bytes) and a compressed one (Data)")
+  func borrowed() throws {
+    let skeleton = Skeleton(
+      vertices: [Vertex(0, 0, 0), Vertex(3, 4, 0), Vertex(3, 4, 12)], edges: [Edge(0, 1), Edge(1, 2)],
+      radii: [1, 2, 3], vertexTypes: [1, 3, 3])
+    let folder = try Fixtures.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let url = folder.appendingPathComponent("cell.frags")
+    try TypedMapBuffer<Skeleton>.write([9: skeleton], to: url)
+    let mapped = try TypedMapBuffer<Skeleton>(contentsOf: url)
+    let compressed = try TypedMapBuffer(encoding: [9: skeleton], compression: .brotli)
+    let fromBorrowed = try #require(try mapped[9])
+    let fromData = try #require(try compressed[9])
+    #expect(fromBorrowed.vertices == skeleton.vertices && fromBorrowed.edges == skeleton.edges)
+    #expect(fromBorrowed.vertices == fromData.vertices && fromBorrowed.attributes.count == fromData.attributes.count)
+    #expect(try mapped.values(forKeys: [9, 10]).map { $0?.vertices.count } == [3, nil])
+  }
+}

@@ -40,25 +40,6 @@ extension MapBufferByteSource {
     try withUnsafeBytes(in: range) { Data($0) }
   }
 
-  /// The position of `key` among `count` 16-byte entries starting at byte `start`, each a
-  /// little-endian u64 key and a u64 word, laid out in Eytzinger order; or `nil`.
-  ///
-  /// A memory-resident source is searched in place; others read one key per step.
-  package func eytzingerPosition(of key: UInt64, count: Int, entriesStart start: Int) throws -> Int? {
-    guard count > 0 else { return nil }
-    // MapBuffer's index entries and IntMap's entries are both a u64 and a u64.
-    let entry = MapBufferHeader.indexEntryByteCount
-    if isMemoryResident {
-      return try withUnsafeBytes(in: start..<(start + entry * count)) { entries in
-        Eytzinger.position(of: key, count: count) { entries.loadLittleEndianUInt64(at: $0 &* entry) }
-      }
-    }
-    return try Eytzinger.position(of: key, count: count) { position in
-      let offset = start + entry * position
-      return try withUnsafeBytes(in: offset..<(offset + 8)) { $0.loadLittleEndianUInt64(at: 0) }
-    }
-  }
-
   /// Throws unless `range` lies inside the source.
   @inline(__always)
   package func checkBounds(_ range: Range<Int>) throws {

@@ -12,9 +12,16 @@ public enum CRC32C {
     mb_crc32c(initial, bytes.baseAddress, bytes.count)
   }
 
-  /// The checksum of `bytes`, extending `initial` (the checksum of the bytes before them).
-  public static func checksum<Bytes: ContiguousBytes>(of bytes: Bytes, extending initial: UInt32 = 0) -> UInt32 {
+  /// The checksum of `bytes` (`Data`, `[UInt8]`, a slice, …), extending `initial` (the checksum
+  /// of the bytes before them).
+  public static func checksum<Bytes: ContiguousBytes>(_ bytes: Bytes, extending initial: UInt32 = 0) -> UInt32 {
     bytes.withUnsafeBytes { checksum($0, extending: initial) }
+  }
+
+  /// The same operation as ``checksum(_:extending:)-(Bytes,_)``, under the label of earlier
+  /// versions; kept so that their code compiles.
+  public static func checksum<Bytes: ContiguousBytes>(of bytes: Bytes, extending initial: UInt32 = 0) -> UInt32 {
+    checksum(bytes, extending: initial)
   }
 
   /// Whether this CPU's CRC instructions are in use.

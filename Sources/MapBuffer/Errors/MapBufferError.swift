@@ -26,7 +26,7 @@ import Foundation
 /// `MapBufferValueError`, `SkeletonError`, `RemoteMapBufferError`): a struct with a `code` that
 /// may gain new values, and the context of the failure. Two errors are equal when they have the
 /// same code and the same context, so `#expect(throws: MapBufferError.keyNotFound(3))` works.
-public struct MapBufferError: Error, Sendable, Equatable, CustomStringConvertible {
+public struct MapBufferError: MapBufferCodedError, Sendable, Equatable, CustomStringConvertible {
   /// What went wrong, with all of its context.
   package let reason: Reason
 
@@ -41,14 +41,14 @@ public struct MapBufferError: Error, Sendable, Equatable, CustomStringConvertibl
   /// The index position (0-based, in the file's Eytzinger order) the error concerns, when there is one.
   public var position: Int? { reason.position }
 
-  /// The file the failing system call was about, for ``Code/io``.
+  /// The file the failing system call was about, for the code `io`.
   public var path: String? { reason.path }
 
-  /// The `errno` of the failing system call, for ``Code/io``.
+  /// The `errno` of the failing system call, for the code `io`.
   public var posixErrorCode: Int32? { reason.posixErrorCode }
 
-  /// The bytes found where others were expected: the magic of ``Code/invalidMagic``, the tag of
-  /// ``Code/unknownCompression``.
+  /// The bytes found where others were expected: the magic of `invalidMagic`, the tag of
+  /// `unknownCompression`.
   public var foundBytes: [UInt8]? { reason.foundBytes }
 
   /// A one-line explanation naming the problem and where it is.

@@ -106,9 +106,10 @@ package struct IntMapHeader: Sendable, Equatable {
     self.init(keyCount: Int(bytes.loadLittleEndianUInt32(at: 6)))
   }
 
-  /// Where the value of the entry at `position` lies: after the header, the entries before it
-  /// and its own key.
-  package static func valueOffset(at position: Int) -> Int { byteCount + entryByteCount * position + 8 }
+  /// The byte offset of the value of the entry at `position`; its key is the 8 bytes before.
+  package static func valueOffset(ofPosition position: Int) -> Int {
+    byteCount + entryByteCount * position + 8
+  }
 
   /// The byte range of the entries.
   package var entriesRange: Range<Int> { Self.byteCount..<(Self.byteCount + Self.entryByteCount * keyCount) }

@@ -16,8 +16,13 @@ public struct IntMap: Sendable {
   package let header: IntMapHeader
   /// How lookups reach the bytes, chosen once when the map is opened.
   package let residentAccess: ResidentAccess
+  /// The entries, readable without failing: in place in memory, else read at opening.
+  package let labels: IndexLabels
 
   /// Opens the map held by `source`, reading and checking its 10-byte header only.
+  ///
+  /// A source that is not in memory (a file read with positional reads, or your own source)
+  /// has its entries read, once, here: afterwards no read of the map can fail.
   ///
   /// - Throws: ``MapBufferError`` if the header is short or wrong, or the source is too
   ///   small for the entries the header claims.
@@ -30,6 +35,8 @@ public struct IntMap: Sendable {
     self.source = source
     self.header = header
     self.residentAccess = ResidentAccess(source)
+    self.labels = try IndexLabels(
+      source: source, access: residentAccess, range: header.entriesRange, count: header.keyCount)
   }
 
   /// Opens the map serialized in `bytes`, without copying them.
@@ -74,8 +81,8 @@ public struct IntMap: Sendable {
   public subscript(key: UInt64) -> UInt64? {
     get throws {
       if let value = residentAccess.withResidentBytes({ residentValue(forKey: key, in: $0) }) { return value }
-      guard let position = try position(of: key) else { return nil }
-      return try entry(at: position).value
+      guard let position = position(of: key) else { return nil }
+      return labels.word(at: position, offset: 8)
     }
   }
 
@@ -86,65 +93,57 @@ public struct IntMap: Sendable {
   private func residentValue(forKey key: UInt64, in file: UnsafeRawBufferPointer) -> UInt64? {
     let count = header.keyCount
     let start = IntMapHeader.byteCount
-    let entry = IntMapHeader.entryByteCount
-    assert(file.count >= start + entry * count, "the entries must lie inside the source")
+    let stride = IntMapHeader.entryByteCount
+    assert(file.count >= header.entriesRange.upperBound, "the entries must lie inside the source")
     guard let position = Eytzinger.position(of: key, count: count, label: {
-      file.loadLittleEndianUInt64(at: start &+ entry &* $0)
+      file.loadLittleEndianUInt64(at: start &+ stride &* $0)
     }) else { return nil }
-    return file.loadLittleEndianUInt64(at: start &+ entry &* position &+ 8)
+    return file.loadLittleEndianUInt64(at: start &+ stride &* position &+ 8)
   }
 
   /// Whether the map has a value for `key`.
+  ///
+  /// It cannot fail since opening checks the entries; it is marked `throws` so that code
+  /// written for earlier versions compiles without warnings.
   public func contains(_ key: UInt64) throws -> Bool {
-    try position(of: key) != nil
+    position(of: key) != nil
   }
 
   /// The entry position of `key`, or `nil`.
-  package func position(of key: UInt64) throws -> Int? {
-    try source.eytzingerPosition(of: key, count: header.keyCount, entriesStart: header.entriesRange.lowerBound)
+  package func position(of key: UInt64) -> Int? {
+    Eytzinger.position(of: key, count: header.keyCount, label: { labels.word(at: $0) })
   }
 
   /// The key and value at entry `position`.
-  package func entry(at position: Int) throws -> (key: UInt64, value: UInt64) {
-    let offset = IntMapHeader.byteCount + position * IntMapHeader.entryByteCount
-    return try source.withUnsafeBytes(in: offset..<(offset + IntMapHeader.entryByteCount)) {
-      ($0.loadLittleEndianUInt64(at: 0), $0.loadLittleEndianUInt64(at: 8))
-    }
+  package func entry(at position: Int) -> (key: UInt64, value: UInt64) {
+    (labels.word(at: position), labels.word(at: position, offset: 8))
   }
 
   // MARK: Iteration
 
-  /// Every key, in ascending order.
-  public var keys: [UInt64] {
-    get throws { try sortedEntries().map(\.key) }
-  }
+  /// The keys in ascending order: a lazy collection over the entries, which copies nothing
+  /// and cannot fail. `Array(map.keys)` makes an array.
+  public var keys: Keys { Keys(labels: labels) }
+
+  /// The keys of an IntMap: ``MapBufferKeys``.
+  public typealias Keys = MapBufferKeys
 
   /// Calls `body` with each key and its value, in ascending key order.
   public func forEach(_ body: (_ key: UInt64, _ value: UInt64) throws -> Void) throws {
-    for (key, value) in try sortedEntries() { try body(key, value) }
+    for (key, value) in self { try body(key, value) }
   }
 
   /// Every key and its value, as a dictionary.
   public func dictionary() throws -> [UInt64: UInt64] {
     var result = [UInt64: UInt64](minimumCapacity: count)
-    try forEach { result[$0] = $1 }
+    for (key, value) in self { result[key] = value }
     return result
   }
 
-  /// Every entry in ascending key order, read in one pass over the entries.
+  /// Every entry in ascending key order, as an array. `for (key, value) in map` walks them
+  /// without one.
   public func sortedEntries() throws -> [(key: UInt64, value: UInt64)] {
-    let count = header.keyCount
-    return try source.withUnsafeBytes(in: header.entriesRange) { entries in
-      var result: [(key: UInt64, value: UInt64)] = []
-      result.reserveCapacity(count)
-      var position = Eytzinger.firstPosition(count: count)
-      while let current = position {
-        let offset = current * IntMapHeader.entryByteCount
-        result.append((entries.loadLittleEndianUInt64(at: offset), entries.loadLittleEndianUInt64(at: offset + 8)))
-        position = Eytzinger.position(after: current, count: count)
-      }
-      return result
-    }
+    Array(self)
   }
 
   // MARK: Validation
@@ -157,11 +156,7 @@ public struct IntMap: Sendable {
     guard source.count == header.entriesRange.upperBound else {
       throw MapBufferError.sizeMismatch(expected: header.entriesRange.upperBound, actual: source.count)
     }
-    try source.withUnsafeBytes(in: header.entriesRange) { entries in
-      try MapBuffer.checkEytzingerOrder(count: header.keyCount) {
-        entries.loadLittleEndianUInt64(at: $0 * IntMapHeader.entryByteCount)
-      }
-    }
+    try MapBuffer.checkEytzingerOrder(count: header.keyCount) { labels.word(at: $0) }
   }
 
   // MARK: Writing
@@ -185,8 +180,8 @@ public struct IntMap: Sendable {
       out.copyBytes(from: header.bytes)
       for (position, rank) in ranks.enumerated() {
         let source = order[rank]
-        out.storeLittleEndian(keys[source], at: IntMapHeader.valueOffset(at: position) - 8)
-        out.storeLittleEndian(values[source], at: IntMapHeader.valueOffset(at: position))
+        out.storeLittleEndian(keys[source], at: IntMapHeader.valueOffset(ofPosition: position) - 8)
+        out.storeLittleEndian(values[source], at: IntMapHeader.valueOffset(ofPosition: position))
       }
     }
     return result
@@ -211,14 +206,14 @@ public struct IntMap: Sendable {
   /// - Throws: ``MapBufferError/keyNotFound(_:)`` or any error opening the map; `buffer` is unchanged on failure.
   public static func replaceValue(forKey key: UInt64, with value: UInt64, in buffer: inout Data) throws {
     guard let position = try IntMap(buffer).position(of: key) else { throw MapBufferError.keyNotFound(key) }
-    buffer.withUnsafeMutableBytes { $0.storeLittleEndian(value, at: IntMapHeader.valueOffset(at: position)) }
+    buffer.withUnsafeMutableBytes { $0.storeLittleEndian(value, at: IntMapHeader.valueOffset(ofPosition: position)) }
   }
 
   /// Sets the value of an existing `key` in the IntMap file at `url`, in place.
   public static func replaceValue(forKey key: UInt64, with value: UInt64, inFileAt url: URL) throws {
     try InPlacePatch.apply(toFileAt: url) { source in
       guard let position = try IntMap(source: source).position(of: key) else { throw MapBufferError.keyNotFound(key) }
-      return (IntMapHeader.valueOffset(at: position), withUnsafeBytes(of: value.littleEndian) { Data($0) })
+      return (IntMapHeader.valueOffset(ofPosition: position), withUnsafeBytes(of: value.littleEndian) { Data($0) })
     }
   }
 }

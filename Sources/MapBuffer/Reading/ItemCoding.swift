@@ -19,8 +19,30 @@ package struct ItemCoding: Sendable {
     self.maximumDecodedItemSize = maximumDecodedItemSize
   }
 
+  /// The size of the CRC-32C after each item of format version 1.
+  package static let checksumByteCount = 4
+
   /// The number of trailer bytes after each item's payload.
-  package var trailerByteCount: Int { hasChecksums ? 4 : 0 }
+  package var trailerByteCount: Int { hasChecksums ? Self.checksumByteCount : 0 }
+
+  /// The byte range of the payload (the stored bytes without their checksum) of the item at
+  /// `location`, whose key is `key`: the one computation of it.
+  ///
+  /// - Throws: ``MapBufferError/missingChecksum(key:position:storedSize:)`` for an item shorter than its trailer.
+  @inline(__always)
+  package func payloadRange(of location: ItemLocation, key: UInt64) throws -> Range<Int> {
+    let count = try payloadCount(storedCount: location.range.count, key: key, position: location.position)
+    return location.range.lowerBound..<(location.range.lowerBound &+ count)
+  }
+
+  /// The payload's size for a stored item of `storedCount` bytes.
+  @inline(__always)
+  package func payloadCount(storedCount: Int, key: UInt64, position: Int) throws -> Int {
+    guard storedCount >= trailerByteCount else {
+      throw MapBufferError.missingChecksum(key: key, position: position, storedSize: storedCount)
+    }
+    return storedCount &- trailerByteCount
+  }
 
   /// The stored payload of an item (the compressed bytes without their checksum),
   /// its checksum verified when this coding verifies checksums.
@@ -29,12 +51,10 @@ package struct ItemCoding: Sendable {
     of stored: UnsafeRawBufferPointer, key: UInt64, position: Int, verify: Bool? = nil
   ) throws -> UnsafeRawBufferPointer {
     guard hasChecksums else { return stored }
-    guard stored.count >= 4 else {
-      throw MapBufferError.missingChecksum(key: key, position: position, storedSize: stored.count)
-    }
-    let payload = UnsafeRawBufferPointer(rebasing: stored[..<(stored.count - 4)])
+    let count = try payloadCount(storedCount: stored.count, key: key, position: position)
+    let payload = UnsafeRawBufferPointer(rebasing: stored[..<count])
     if verify ?? verifiesChecksums {
-      let expected = stored.loadLittleEndianUInt32(at: stored.count - 4)
+      let expected = stored.loadLittleEndianUInt32(at: count)
       let computed = CRC32C.checksum(payload)
       guard computed == expected else {
         throw MapBufferError.checksumMismatch(key: key, position: position, stored: expected, computed: computed)
@@ -73,7 +93,7 @@ package struct ItemCoding: Sendable {
       stored = try compression.compress(value, level: level, key: key)
     }
     if hasChecksums {
-      let checksum = CRC32C.checksum(of: stored)
+      let checksum = CRC32C.checksum(stored)
       withUnsafeBytes(of: checksum.littleEndian) { stored.append(contentsOf: $0) }
     }
     return stored

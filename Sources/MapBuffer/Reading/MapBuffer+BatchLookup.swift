@@ -29,7 +29,8 @@ extension MapBuffer {
     return try keys.map { try self[$0] }
   }
 
-  /// The batch lookup over `file`, all of the map's bytes in memory; tree node `k` (1-based)
+  /// The batch lookup over `file`, all of the map's bytes in memory: the steps of
+  /// ``Eytzinger/position(of:count:label:prefetch:)``, interleaved. Tree node `k` (1-based)
   /// sits at byte `16 * k`, and its four grandchildren fill the 64-byte line at byte `64 * k`.
   private func residentValues(forKeys keys: UnsafeBufferPointer<UInt64>, in file: UnsafeRawBufferPointer) throws -> [Data?] {
     let count = header.keyCount
@@ -41,7 +42,7 @@ extension MapBuffer {
     try withUnsafeTemporaryAllocation(of: Int.self, capacity: Self.batchLaneCount) { nodes in
       var groupStart = 0
       while groupStart < keys.count {
-        let lanes = min(Self.batchLaneCount, keys.count - groupStart)
+        let lanes = Swift.min(Self.batchLaneCount, keys.count - groupStart)
         for lane in 0..<lanes { nodes[lane] = 1 }
         // Descend all searches one level at a time.
         for _ in 0..<levels {
@@ -49,16 +50,15 @@ extension MapBuffer {
             let node = nodes[lane]
             guard node <= count else { continue }
             if 4 &* node <= count { mb_prefetch(base + 64 &* node) }
-            let label = file.loadLittleEndianUInt64(at: 16 &* node)
-            nodes[lane] = 2 &* node &+ (label < keys[groupStart &+ lane] ? 1 : 0)
+            let label = file.loadLittleEndianUInt64(at: Self.labelOffset(ofPosition: node &- 1))
+            nodes[lane] = Eytzinger.child(of: node, label: label, key: keys[groupStart &+ lane])
           }
         }
         // Resolve each search to its node (or 0 when absent), and prefetch its item.
         for lane in 0..<lanes {
-          var node = nodes[lane]
-          node >>= (~node).trailingZeroBitCount &+ 1
-          if node != 0, file.loadLittleEndianUInt64(at: 16 &* node) == keys[groupStart &+ lane] {
-            let start = Int(truncatingIfNeeded: file.loadLittleEndianUInt64(at: 16 &* node &+ 8))
+          let node = Eytzinger.candidate(afterDescentTo: nodes[lane])
+          if node != 0, file.loadLittleEndianUInt64(at: Self.labelOffset(ofPosition: node &- 1)) == keys[groupStart &+ lane] {
+            let start = Int(truncatingIfNeeded: file.loadLittleEndianUInt64(at: Self.labelOffset(ofPosition: node &- 1) &+ 8))
             if start >= 0, start < file.count {
               mb_prefetch(base + start)
               if start &+ 64 < file.count { mb_prefetch(base + (start &+ 64)) }
@@ -76,7 +76,7 @@ extension MapBuffer {
             continue
           }
           let key = keys[groupStart &+ lane]
-          let location = try residentLocation(ofNode: node, key: key, in: file)
+          let location = try residentLocation(at: node &- 1, key: key, in: file)
           let stored = UnsafeRawBufferPointer(rebasing: file[location.range])
           results.append(try coding.value(of: stored, key: key, position: location.position))
         }

@@ -1,26 +1,14 @@
 import Foundation
 
 extension MapBuffer {
-  /// Every key, in ascending order.
+  /// The keys in ascending order: a lazy collection over the index, which copies nothing.
   ///
-  /// Reads the index once (for a file read with positional reads, in one read).
-  public var keys: [UInt64] {
-    get throws {
-      let count = header.keyCount
-      return try source.withUnsafeBytes(in: header.indexRange) { index in
-        [UInt64](unsafeUninitializedCapacity: count) { buffer, initialized in
-          var rank = 0
-          var position = Eytzinger.firstPosition(count: count)
-          while let current = position {
-            buffer[rank] = index.loadLittleEndianUInt64(at: current &* 16)
-            rank += 1
-            position = Eytzinger.position(after: current, count: count)
-          }
-          initialized = rank
-        }
-      }
-    }
-  }
+  /// Reading keys cannot fail (opening checked the index), so no `try` is needed:
+  /// `for key in map.keys { … }`. `Array(map.keys)` makes an array.
+  public var keys: Keys { Keys(labels: labels) }
+
+  /// The keys of a map: ``MapBufferKeys``.
+  public typealias Keys = MapBufferKeys
 
   /// A cursor over the map's entries in ascending key order, decoding one item at a time.
   ///
@@ -47,14 +35,7 @@ extension MapBuffer {
 
   /// The key at index `position` and where its item is stored.
   package func entryLocation(at position: Int) throws -> (key: UInt64, location: ItemLocation) {
-    if let entry = try residentAccess.withResidentBytes({ file in
-      // Index position p is node p + 1, at byte 16 * (p + 1) of the map.
-      let key = file.loadLittleEndianUInt64(at: 16 &* (position &+ 1))
-      return (key, try residentLocation(ofNode: position &+ 1, key: key, in: file))
-    }) {
-      return entry
-    }
-    let key = try label(at: position)
+    let key = labels.word(at: position)
     return (key, try location(at: position, key: key))
   }
 
@@ -71,17 +52,12 @@ extension MapBuffer {
   public struct Entries: Sendable {
     /// The map, boxed: a cursor is copied at each step of a loop, and copying one reference
     /// costs one retain where copying a map costs several.
-    private final class Box: Sendable {
-      let map: MapBuffer
-      init(_ map: MapBuffer) { self.map = map }
-    }
-
-    private let box: Box
+    private let box: SharedMapBuffer
     private var position: Int?
     private var map: MapBuffer { box.map }
 
     init(map: MapBuffer) {
-      self.box = Box(map)
+      self.box = SharedMapBuffer(map)
       self.position = Eytzinger.firstPosition(count: map.count)
     }
 
@@ -99,4 +75,11 @@ extension MapBuffer {
       return try map.entryLocation(at: current)
     }
   }
+}
+
+/// A map behind one reference: an iterator or entry that holds one costs a retain to copy,
+/// where a map costs several.
+package final class SharedMapBuffer: Sendable {
+  package let map: MapBuffer
+  package init(_ map: MapBuffer) { self.map = map }
 }

@@ -43,8 +43,11 @@ extension MapBuffer {
   }
 
   /// Whether the map has a value for `key`. Reads the index only.
+  ///
+  /// It cannot fail since opening checks the index; it is marked `throws` so that code written
+  /// for earlier versions compiles without warnings.
   public func contains(_ key: UInt64) throws -> Bool {
-    try position(of: key) != nil
+    position(of: key) != nil
   }
 
   /// Calls `body` with the value of `key` and returns what it returns, or `nil` if the map has no such key.
@@ -63,6 +66,20 @@ extension MapBuffer {
       return result
     }
     guard let location = try location(of: key) else { return nil }
+    return try withValueBytes(at: location, key: key, body)
+  }
+
+  /// Calls `body` with the value of the item at `location`, whose key is `key`: the item's own
+  /// bytes for an uncompressed map in memory, else a temporary buffer.
+  package func withValueBytes<Result>(
+    at location: ItemLocation, key: UInt64, _ body: (UnsafeRawBufferPointer) throws -> Result
+  ) throws -> Result {
+    let coding = itemCoding
+    if let result = try residentAccess.withResidentBytes({ file in
+      try coding.withValue(of: UnsafeRawBufferPointer(rebasing: file[location.range]), key: key, position: location.position, body)
+    }) {
+      return result
+    }
     return try source.withUnsafeBytes(in: location.range) { stored in
       try coding.withValue(of: stored, key: key, position: location.position, body)
     }
@@ -72,29 +89,22 @@ extension MapBuffer {
   /// or `nil` if the map has no such key.
   public func storedSize(forKey key: UInt64) throws -> Int? {
     guard let location = try location(of: key) else { return nil }
-    let size = location.range.count - itemCoding.trailerByteCount
-    guard size >= 0 else {
-      throw MapBufferError.missingChecksum(key: key, position: location.position, storedSize: location.range.count)
-    }
-    return size
+    return try itemCoding.payloadRange(of: location, key: key).count
   }
 
   /// The bytes stored for `key` as they are: not decompressed, checksum neither verified
   /// nor included. `nil` if the map has no such key.
   public func storedBytes(forKey key: UInt64) throws -> Data? {
     guard let location = try location(of: key) else { return nil }
-    let payloadCount = location.range.count - itemCoding.trailerByteCount
-    guard payloadCount >= 0 else {
-      throw MapBufferError.missingChecksum(key: key, position: location.position, storedSize: location.range.count)
-    }
-    return try source.copyBytes(in: location.range.lowerBound..<(location.range.lowerBound + payloadCount))
+    return try source.copyBytes(in: itemCoding.payloadRange(of: location, key: key))
   }
 
   // MARK: Index access
 
-  /// The index position of `key`, or `nil`.
-  package func position(of key: UInt64) throws -> Int? {
-    try source.eytzingerPosition(of: key, count: header.keyCount, entriesStart: header.indexRange.lowerBound)
+  /// The index position of `key`, or `nil`: searched in place in memory, else in the index
+  /// read at opening.
+  package func position(of key: UInt64) -> Int? {
+    Eytzinger.position(of: key, count: header.keyCount, label: { labels.word(at: $0) })
   }
 
   /// The index position and stored byte range of `key`, or `nil`.
@@ -103,30 +113,30 @@ extension MapBuffer {
     if let location = try residentAccess.withResidentBytes({ try residentLocation(of: key, in: $0) }) {
       return location
     }
-    guard let position = try position(of: key) else { return nil }
+    guard let position = position(of: key) else { return nil }
     return try location(at: position, key: key)
   }
 
   /// The stored byte range of the item at index `position`, whose key is `key`.
   package func location(at position: Int, key: UInt64) throws -> ItemLocation {
-    let entry = header.indexRange.lowerBound + position * 16
-    let hasNext = position + 1 < header.keyCount
-    let (start, end) = try source.withUnsafeBytes(in: (entry + 8)..<(entry + (hasNext ? 32 : 16))) { bytes in
-      (bytes.loadLittleEndianUInt64(at: 0), hasNext ? bytes.loadLittleEndianUInt64(at: 16) : UInt64(source.count))
-    }
-    return try checkedLocation(key: key, position: position, start: start, end: end)
+    try location(at: position, key: key) { labels.word(at: $0, offset: 8) }
+  }
+
+  /// The stored byte range of the item at index `position`, whose key is `key`, from the
+  /// offsets that `offset` reads: from its offset to the next one, or to the end of the map for
+  /// the last position; checked to lie in order inside the data region. The one computation of
+  /// an item's range.
+  @inline(__always)
+  package func location(at position: Int, key: UInt64, offset: (Int) -> UInt64) throws -> ItemLocation {
+    let start = offset(position)
+    let end = position &+ 1 < header.keyCount ? offset(position &+ 1) : UInt64(source.count)
+    return try ItemLocation(
+      checkingKey: key, position: position, start: start, end: end, dataStart: header.dataStart, sourceSize: source.count)
   }
 
   /// The key at index `position`.
-  package func label(at position: Int) throws -> UInt64 {
-    let entry = header.indexRange.lowerBound + position * 16
-    return try source.withUnsafeBytes(in: entry..<(entry + 8)) { $0.loadLittleEndianUInt64(at: 0) }
-  }
-
-  @inline(__always)
-  package func checkedLocation(key: UInt64, position: Int, start: UInt64, end: UInt64) throws -> ItemLocation {
-    try ItemLocation(
-      checkingKey: key, position: position, start: start, end: end, dataStart: header.dataStart, sourceSize: source.count)
+  package func label(at position: Int) -> UInt64 {
+    labels.word(at: position)
   }
 
   /// The value of the item at `location`, whose key is `key`.
@@ -142,7 +152,7 @@ extension MapBuffer {
       var stored = try source.copyBytes(in: location.range)
       if coding.hasChecksums {
         try stored.withUnsafeBytes { _ = try coding.payload(of: $0, key: key, position: location.position) }
-        stored.removeLast(4)
+        stored.removeLast(ItemCoding.checksumByteCount)
       }
       return stored
     }

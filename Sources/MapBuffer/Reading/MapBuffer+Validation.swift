@@ -47,26 +47,23 @@ extension MapBuffer {
       return
     }
     let trailer = itemCoding.trailerByteCount
-    try source.withUnsafeBytes(in: header.indexRange) { index in
-      let first = index.loadLittleEndianUInt64(at: 8)
-      guard first == UInt64(header.dataStart) else {
-        throw MapBufferError.firstOffsetMismatch(expected: header.dataStart, found: first)
-      }
-      for position in 0..<count {
-        let start = index.loadLittleEndianUInt64(at: position * 16 + 8)
-        let end = position + 1 < count ? index.loadLittleEndianUInt64(at: position * 16 + 24) : UInt64(size)
-        guard start <= end, end <= UInt64(size) else {
-          throw MapBufferError.offsetOutOfOrder(
-            position: position + 1 < count ? position + 1 : position,
-            offset: end, previous: start, sourceSize: size)
-        }
-        if end - start < UInt64(trailer) {
-          throw MapBufferError.missingChecksum(
-            key: index.loadLittleEndianUInt64(at: position * 16), position: position, storedSize: Int(end - start))
-        }
-      }
-      try Self.checkEytzingerOrder(count: count) { index.loadLittleEndianUInt64(at: $0 * 16) }
+    let first = labels.word(at: 0, offset: 8)
+    guard first == UInt64(header.dataStart) else {
+      throw MapBufferError.firstOffsetMismatch(expected: header.dataStart, found: first)
     }
+    for position in 0..<count {
+      let start = labels.word(at: position, offset: 8)
+      let end = position + 1 < count ? labels.word(at: position + 1, offset: 8) : UInt64(size)
+      guard start <= end, end <= UInt64(size) else {
+        throw MapBufferError.offsetOutOfOrder(
+          position: position + 1 < count ? position + 1 : position,
+          offset: end, previous: start, sourceSize: size)
+      }
+      if end - start < UInt64(trailer) {
+        throw MapBufferError.missingChecksum(key: labels.word(at: position), position: position, storedSize: Int(end - start))
+      }
+    }
+    try Self.checkEytzingerOrder(count: count) { labels.word(at: $0) }
   }
 
   /// Throws unless the labels, walked in order, strictly ascend.

@@ -25,6 +25,8 @@ public struct MapBuffer: Sendable {
   package let header: MapBufferHeader
   /// How lookups reach the bytes, chosen once when the map is opened.
   package let residentAccess: ResidentAccess
+  /// The index's labels, readable without failing (see ``MapBufferKeys``).
+  package let labels: IndexLabels
 
   /// Whether lookups verify each item's CRC-32C (format version 1 only). On by default.
   ///
@@ -41,6 +43,9 @@ public struct MapBuffer: Sendable {
 
   /// Opens the map held by `source`, reading and checking its 16-byte header only.
   ///
+  /// A source that is not in memory (a file read with positional reads, or your own source)
+  /// also has its index read, once, here: 16 bytes a key, so that ``keys`` can never fail.
+  ///
   /// - Throws: ``MapBufferError`` if the header is short, has the wrong magic, an unknown
   ///   version or codec, or claims more keys than the source holds an index for.
   public init(source: some MapBufferByteSource) throws {
@@ -54,6 +59,8 @@ public struct MapBuffer: Sendable {
     self.source = source
     self.header = header
     self.residentAccess = ResidentAccess(source)
+    self.labels = try IndexLabels(
+      source: source, access: residentAccess, range: header.indexRange, count: header.keyCount)
   }
 
   /// Opens the map serialized in `bytes`, without copying them.

@@ -46,34 +46,32 @@ extension MapBuffer {
   /// `nil` when the map has no such key.
   ///
   /// The header checked at opening guarantees that the whole index lies inside `file`; node
-  /// `k` (1-based) of the Eytzinger tree sits at byte `16 * k`, right after the 16-byte header.
+  /// `k` (1-based) of the Eytzinger tree sits at byte `16 * k`, right after the 16-byte header,
+  /// and its four grandchildren fill the 64-byte line at byte `64 * k`.
   @inline(__always)
   package func residentLocation(of key: UInt64, in file: UnsafeRawBufferPointer) throws -> ItemLocation? {
     let count = header.keyCount
     guard count > 0 else { return nil }
     assert(file.count >= header.dataStart, "the index must lie inside the source")
     let base = file.baseAddress.unsafelyUnwrapped
-    var node = 1
-    while node <= count {
-      // The node's four grandchildren fill the 64-byte line at byte 64 * node: ask for it
-      // now, so that its latency overlaps this step's comparison and the next.
-      if 4 &* node <= count { mb_prefetch(base + 64 &* node) }
-      node = 2 &* node &+ (file.loadLittleEndianUInt64(at: 16 &* node) < key ? 1 : 0)
-    }
-    node >>= (~node).trailingZeroBitCount &+ 1
-    guard node != 0, file.loadLittleEndianUInt64(at: 16 &* node) == key else { return nil }
-    return try residentLocation(ofNode: node, key: key, in: file)
+    guard let position = Eytzinger.position(
+      of: key, count: count, label: { file.loadLittleEndianUInt64(at: Self.labelOffset(ofPosition: $0)) },
+      prefetch: { mb_prefetch(base + 64 &* $0) })
+    else { return nil }
+    return try residentLocation(at: position, key: key, in: file)
   }
 
-  /// Where the item of tree node `node` (1-based, index position `node - 1`), whose key is
-  /// `key`, is stored in `file`, all of the map's bytes: its offset and the next one (or the
-  /// end of the map), checked to lie in order inside the data region.
+  /// Where the item at index `position`, whose key is `key`, is stored in `file`, all of the
+  /// map's bytes.
   @inline(__always)
-  package func residentLocation(ofNode node: Int, key: UInt64, in file: UnsafeRawBufferPointer) throws -> ItemLocation {
-    let start = file.loadLittleEndianUInt64(at: 16 &* node &+ 8)
-    let end = node < header.keyCount ? file.loadLittleEndianUInt64(at: 16 &* node &+ 24) : UInt64(file.count)
-    return try ItemLocation(
-      checkingKey: key, position: node &- 1, start: start, end: end, dataStart: header.dataStart, sourceSize: file.count)
+  package func residentLocation(at position: Int, key: UInt64, in file: UnsafeRawBufferPointer) throws -> ItemLocation {
+    try location(at: position, key: key) { file.loadLittleEndianUInt64(at: Self.labelOffset(ofPosition: $0) &+ 8) }
+  }
+
+  /// The byte offset in the map of the label at index `position`; its offset follows it.
+  @inline(__always)
+  package static func labelOffset(ofPosition position: Int) -> Int {
+    MapBufferHeader.byteCount &+ MapBufferHeader.indexEntryByteCount &* position
   }
 
   /// The value of `key` read from `file`, all of the map's bytes, or `nil`.

@@ -127,7 +127,7 @@ public final class MapBufferStreamingBuilder {
         try appendToSpill(item.bytes, checksum: nil)
       } else {
         // Codec none: the value is its payload; only the checksum is added.
-        try appendToSpill(item.bytes, checksum: trailer > 0 ? CRC32C.checksum(of: item.bytes) : nil)
+        try appendToSpill(item.bytes, checksum: trailer > 0 ? CRC32C.checksum(item.bytes) : nil)
       }
     }
     pending.removeAll(keepingCapacity: true)

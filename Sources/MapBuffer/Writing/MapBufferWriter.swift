@@ -211,7 +211,7 @@ extension MapBuffer {
       let chunk = 1 << 22
       var offset = 0
       while offset < source.count {
-        let end = min(source.count, offset + chunk)
+        let end = Swift.min(source.count, offset + chunk)
         try source.withUnsafeBytes(in: offset..<end) { try output.write($0) }
         offset = end
       }

@@ -67,7 +67,7 @@ extension PropertyListMapBufferValue {
 /// The default coders, built once.
 enum SharedCoders {
   static let json = JSONCoders(encoder: JSONEncoder(), decoder: JSONDecoder())
-  static let propertyList = PropertyListCoders(encoder: BinaryPropertyList.encoder(), decoder: PropertyListDecoder())
+  static let propertyList = PropertyListCoders(encoder: .binary(), decoder: PropertyListDecoder())
 }
 
 /// A wrapper that stores any `Codable` value as JSON, for types you cannot conform.

@@ -33,12 +33,18 @@ struct PropertyListCoders: @unchecked Sendable {
   }
 }
 
-/// Property-list coders that write the binary format.
-public enum BinaryPropertyList {
-  /// A new encoder set to the binary property-list format.
-  public static func encoder() -> PropertyListEncoder {
+extension PropertyListEncoder {
+  /// A new encoder set to the binary property-list format: `PropertyListEncoder.binary()`.
+  public static func binary() -> PropertyListEncoder {
     let encoder = PropertyListEncoder()
     encoder.outputFormat = .binary
     return encoder
   }
+}
+
+/// Property-list coders that write the binary format.
+@available(*, deprecated, message: "use PropertyListEncoder.binary()")
+public enum BinaryPropertyList {
+  /// A new encoder set to the binary property-list format.
+  public static func encoder() -> PropertyListEncoder { .binary() }
 }

@@ -1,18 +1,11 @@
+import MapBuffer
+
 /// Why a value could not be made from an item's bytes, before the key is known.
 ///
 /// A struct with a ``code`` that may gain new values in later versions, as ``MapBufferError``.
-public struct MapBufferValueError: Error, Sendable, Equatable, CustomStringConvertible {
+public struct MapBufferValueError: MapBufferCodedError, Sendable, Equatable, CustomStringConvertible {
   /// The kind of a ``MapBufferValueError``. New codes may be added in later versions.
-  public struct Code: Hashable, Sendable, CustomStringConvertible {
-    /// The code's name, as it is spelled in Swift.
-    public let name: String
-    private init(_ name: String) { self.name = name }
-    /// The code's name.
-    public var description: String { name }
-
-    /// The bytes are not valid UTF-8.
-    public static let invalidUTF8 = Code("invalidUTF8")
-  }
+  public typealias Code = MapBufferErrorCode<MapBufferValueError>
 
   /// What kind of error this is.
   public let code: Code
@@ -34,4 +27,9 @@ public struct MapBufferValueError: Error, Sendable, Equatable, CustomStringConve
   public var description: String {
     "the \(byteCount) bytes are not valid UTF-8"
   }
+}
+
+extension MapBufferErrorCode where Domain == MapBufferValueError {
+  /// The bytes are not valid UTF-8.
+  public static var invalidUTF8: Self { Self("invalidUTF8") }
 }

@@ -1,23 +1,14 @@
+import MapBuffer
+
 /// An error converting between a typed map's values and bytes, naming the key.
 ///
 /// A struct with a ``code`` that may gain new values in later versions, as ``MapBufferError``
 /// (see its policy on errors that can grow): compare ``code`` with `==` or match it in a `catch`.
-public struct TypedMapBufferError: Error, CustomStringConvertible, @unchecked Sendable {
+public struct TypedMapBufferError: MapBufferCodedError, CustomStringConvertible, @unchecked Sendable {
   // @unchecked: the underlying error is whatever a codec threw; errors are immutable values.
 
   /// The kind of a ``TypedMapBufferError``. New codes may be added in later versions.
-  public struct Code: Hashable, Sendable, CustomStringConvertible {
-    /// The code's name, as it is spelled in Swift.
-    public let name: String
-    private init(_ name: String) { self.name = name }
-    /// The code's name.
-    public var description: String { name }
-
-    /// The item of a key was read but its bytes do not decode as the value type.
-    public static let decodingFailed = Code("decodingFailed")
-    /// The value of a key could not be encoded.
-    public static let encodingFailed = Code("encodingFailed")
-  }
+  public typealias Code = MapBufferErrorCode<TypedMapBufferError>
 
   /// What kind of error this is.
   public let code: Code
@@ -52,9 +43,9 @@ public struct TypedMapBufferError: Error, CustomStringConvertible, @unchecked Se
   }
 }
 
-extension TypedMapBufferError.Code {
-  /// Whether `error` is a ``TypedMapBufferError`` with this code.
-  public static func ~= (code: Self, error: any Error) -> Bool {
-    (error as? TypedMapBufferError)?.code == code
-  }
+extension MapBufferErrorCode where Domain == TypedMapBufferError {
+  /// The item of a key was read but its bytes do not decode as the value type.
+  public static var decodingFailed: Self { Self("decodingFailed") }
+  /// The value of a key could not be encoded.
+  public static var encodingFailed: Self { Self("encodingFailed") }
 }

@@ -16,12 +16,33 @@ import Foundation
 ///   func mapBufferBytes() throws -> Data { withUnsafeBytes(of: id.littleEndian) { Data($0) } }
 /// }
 /// ```
+///
+/// ## Borrowed bytes
+///
+/// A typed lookup in an uncompressed map in memory (bytes or a mapped file) hands the item's own
+/// bytes to ``init(mapBufferBytes:)-(UnsafeRawBufferPointer)``, without copying them into a
+/// `Data` first. Its default makes a `Data` and calls ``init(mapBufferBytes:)-(Data)``, so a
+/// simple conformer writes only the `Data` form; a type that parses bytes (as `String` and
+/// `Skeleton` do) implements the buffer form too and saves a copy per lookup.
 public protocol MapBufferValue: SendableMetatype {
   /// Makes a value from the decoded bytes of an item.
   init(mapBufferBytes bytes: Data) throws
 
+  /// Makes a value from the decoded bytes of an item, borrowed: `bytes` is valid only during
+  /// the call, and may be the map's own memory.
+  ///
+  /// Defaults to copying the bytes into a `Data` for ``init(mapBufferBytes:)-(Data)``.
+  init(mapBufferBytes bytes: UnsafeRawBufferPointer) throws
+
   /// The bytes to store for this value (before compression).
   func mapBufferBytes() throws -> Data
+}
+
+extension MapBufferValue {
+  /// Copies the bytes into a `Data` and makes the value from it.
+  public init(mapBufferBytes bytes: UnsafeRawBufferPointer) throws {
+    try self.init(mapBufferBytes: Data(bytes))
+  }
 }
 
 extension Data: MapBufferValue {
@@ -36,6 +57,9 @@ extension Array: MapBufferValue where Element == UInt8 {
   /// The bytes, as an array.
   public init(mapBufferBytes bytes: Data) { self = [UInt8](bytes) }
 
+  /// The borrowed bytes, copied once into an array.
+  public init(mapBufferBytes bytes: UnsafeRawBufferPointer) { self = [UInt8](bytes) }
+
   /// The bytes of the array.
   public func mapBufferBytes() -> Data { Data(self) }
 }
@@ -45,6 +69,14 @@ extension String: MapBufferValue {
   /// instead of turning into replacement characters.
   public init(mapBufferBytes bytes: Data) throws {
     guard let string = String(validating: bytes, as: UTF8.self) else {
+      throw MapBufferValueError.invalidUTF8(byteCount: bytes.count)
+    }
+    self = string
+  }
+
+  /// Decodes UTF-8 strictly from borrowed bytes, copying them once, into the string.
+  public init(mapBufferBytes bytes: UnsafeRawBufferPointer) throws {
+    guard let string = String(validating: bytes.assumingMemoryBound(to: UInt8.self), as: UTF8.self) else {
       throw MapBufferValueError.invalidUTF8(byteCount: bytes.count)
     }
     self = string

@@ -16,18 +16,28 @@ public struct MapBufferValueCodec<Value>: Sendable {
   public var decode: @Sendable (Data) throws -> Value
   /// Turns a value into the bytes to store.
   public var encode: @Sendable (Value) throws -> Data
+  /// Makes a value from an item's bytes borrowed for the call, when the codec can: used instead
+  /// of ``decode`` for uncompressed maps in memory, where the bytes are the map's own.
+  public var decodeBorrowed: (@Sendable (UnsafeRawBufferPointer) throws -> Value)?
 
-  /// A codec with the given conversions.
-  public init(decode: @escaping @Sendable (Data) throws -> Value, encode: @escaping @Sendable (Value) throws -> Data) {
+  /// A codec with the given conversions; `decodeBorrowed`, if given, must make the same value
+  /// as `decode` from the same bytes.
+  public init(
+    decode: @escaping @Sendable (Data) throws -> Value, encode: @escaping @Sendable (Value) throws -> Data,
+    decodeBorrowed: (@Sendable (UnsafeRawBufferPointer) throws -> Value)? = nil
+  ) {
     self.decode = decode
     self.encode = encode
+    self.decodeBorrowed = decodeBorrowed
   }
 }
 
 extension MapBufferValueCodec where Value: MapBufferValue {
   /// The conversions of the value's ``MapBufferValue`` conformance.
   public static var conformance: Self {
-    Self(decode: { try Value(mapBufferBytes: $0) }, encode: { try $0.mapBufferBytes() })
+    Self(
+      decode: { try Value(mapBufferBytes: $0) }, encode: { try $0.mapBufferBytes() },
+      decodeBorrowed: { try Value(mapBufferBytes: $0) })
   }
 }
 
@@ -45,7 +55,7 @@ extension MapBufferValueCodec where Value: Codable & SendableMetatype {
 
   /// Property lists (binary by default) through `encoder` and `decoder`, configured once and reused.
   public static func propertyList(
-    encoder: PropertyListEncoder = BinaryPropertyList.encoder(), decoder: PropertyListDecoder = PropertyListDecoder()
+    encoder: PropertyListEncoder = .binary(), decoder: PropertyListDecoder = PropertyListDecoder()
   ) -> Self {
     let coders = PropertyListCoders(encoder: encoder, decoder: decoder)
     return Self(decode: { try coders.decode(Value.self, from: $0) }, encode: { try coders.encode($0) })

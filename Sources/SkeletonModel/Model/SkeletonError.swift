@@ -1,3 +1,5 @@
+import MapBuffer
+
 /// An error decoding, encoding or transforming a skeleton, saying what is wrong and where.
 ///
 /// A struct with a ``code`` that may gain new values in later versions, so that handling it
@@ -7,34 +9,9 @@
 /// ```swift
 /// catch let error as SkeletonError where error.code == .truncated { … }
 /// ```
-public struct SkeletonError: Error, Sendable, Equatable, CustomStringConvertible {
+public struct SkeletonError: MapBufferCodedError, Sendable, Equatable, CustomStringConvertible {
   /// The kind of a ``SkeletonError``. New codes may be added in later versions.
-  public struct Code: Hashable, Sendable, CustomStringConvertible {
-    /// The code's name, as it is spelled in Swift.
-    public let name: String
-    private init(_ name: String) { self.name = name }
-    /// The code's name.
-    public var description: String { name }
-
-    /// The buffer is shorter than its counts require.
-    public static let truncated = Code("truncated")
-    /// An edge names a vertex that does not exist.
-    public static let edgeOutOfRange = Code("edgeOutOfRange")
-    /// An attribute's values run past the end of the buffer.
-    public static let attributeOutOfBounds = Code("attributeOutOfBounds")
-    /// An attribute holds a number of bytes other than vertices × components × width.
-    public static let attributeSizeMismatch = Code("attributeSizeMismatch")
-    /// An attribute has a component count below 1.
-    public static let invalidComponentCount = Code("invalidComponentCount")
-    /// An attribute was read as another type than it holds.
-    public static let attributeTypeMismatch = Code("attributeTypeMismatch")
-    /// Fragments to merge carry different attributes.
-    public static let attributeMismatch = Code("attributeMismatch")
-    /// More vertices or edges than the encoding's 32-bit counts allow.
-    public static let tooLarge = Code("tooLarge")
-    /// An SWC line cannot be parsed.
-    public static let invalidSWC = Code("invalidSWC")
-  }
+  public typealias Code = MapBufferErrorCode<SkeletonError>
 
   /// What went wrong, with its context. Not public, so that cases can be added.
   package enum Reason: Sendable, Equatable, CustomStringConvertible {
@@ -115,7 +92,7 @@ public struct SkeletonError: Error, Sendable, Equatable, CustomStringConvertible
     }
   }
 
-  /// The SWC line the error concerns (1-based), for ``Code/invalidSWC``.
+  /// The SWC line the error concerns (1-based), for the code `invalidSWC`.
   public var line: Int? {
     if case let .invalidSWC(line, _) = reason { line } else { nil }
   }
@@ -161,9 +138,23 @@ public struct SkeletonError: Error, Sendable, Equatable, CustomStringConvertible
   }
 }
 
-extension SkeletonError.Code {
-  /// Whether `error` is a ``SkeletonError`` with this code: `catch SkeletonError.Code.truncated`.
-  public static func ~= (code: Self, error: any Error) -> Bool {
-    (error as? SkeletonError)?.code == code
-  }
+extension MapBufferErrorCode where Domain == SkeletonError {
+  /// The buffer is shorter than its counts require.
+  public static var truncated: Self { Self("truncated") }
+  /// An edge names a vertex that does not exist.
+  public static var edgeOutOfRange: Self { Self("edgeOutOfRange") }
+  /// An attribute's values run past the end of the buffer.
+  public static var attributeOutOfBounds: Self { Self("attributeOutOfBounds") }
+  /// An attribute holds a number of bytes other than vertices × components × width.
+  public static var attributeSizeMismatch: Self { Self("attributeSizeMismatch") }
+  /// An attribute has a component count below 1.
+  public static var invalidComponentCount: Self { Self("invalidComponentCount") }
+  /// An attribute was read as another type than it holds.
+  public static var attributeTypeMismatch: Self { Self("attributeTypeMismatch") }
+  /// Fragments to merge carry different attributes.
+  public static var attributeMismatch: Self { Self("attributeMismatch") }
+  /// More vertices or edges than the encoding's 32-bit counts allow.
+  public static var tooLarge: Self { Self("tooLarge") }
+  /// An SWC line cannot be parsed.
+  public static var invalidSWC: Self { Self("invalidSWC") }
 }

@@ -9,6 +9,12 @@ extension Skeleton: MapBufferValue {
     try self.init(precomputed: bytes)
   }
 
+  /// Decodes the precomputed encoding from borrowed bytes (a mapped item's own memory): each
+  /// array is copied once, straight from them.
+  public init(mapBufferBytes bytes: UnsafeRawBufferPointer) throws {
+    try self.init(precomputed: bytes)
+  }
+
   /// The precomputed encoding.
   public func mapBufferBytes() throws -> Data {
     try precomputed()

@@ -45,7 +45,7 @@ struct RemoteToolTests {
     }
 
     server.clearLog()
-    let key = try local.keys[123]
+    let key = local.keys[123]
     let got = try ToolRunner.run(["get", url, String(key)])
     expectSuccess(got, "get")
     #expect(got.standardOutput == (try local[key]))
@@ -91,7 +91,7 @@ struct RemoteToolTests {
 
     let unpacked = folder.appendingPathComponent("unpacked")
     expectSuccess(try ToolRunner.run(["unpack", url, "-o", unpacked.path]), "unpack")
-    for key in try local.keys.prefix(20) {
+    for key in local.keys.prefix(20) {
       #expect(try Data(contentsOf: unpacked.appendingPathComponent(String(key))) == (try local[key]))
     }
 
@@ -110,7 +110,7 @@ struct RemoteToolTests {
   func intMapAndSkeletons() async throws {
     let (server, _) = try serve()
     let intMap = try IntMap(contentsOf: Fixtures.url("intmap/intmap-1000.im"))
-    let key = try intMap.keys[42]
+    let key = intMap.keys[42]
     let got = try ToolRunner.run(["get", server.url("ids.im").absoluteString, String(key)])
     expectSuccess(got, "get on an IntMap URL")
     #expect(got.output == "\(try intMap[key]!)\n")

@@ -17,11 +17,10 @@ struct Keys: AsyncParsableCommand {
 
   func run() async throws {
     let map = try await MapFile.openIndex(file)
-    let keys: [UInt64] = try describingFailures(RemoteInput.displayName(file)) {
-      switch map {
-      case .mapBuffer(let map): try map.keys
-      case .intMap(let map): try map.keys
-      }
+    // Opening checked the index: reading the keys cannot fail.
+    let keys = switch map {
+    case .mapBuffer(let map): map.keys
+    case .intMap(let map): map.keys
     }
     var output = StandardOutput()
     for key in keys {
