@@ -144,7 +144,9 @@ struct Unpack: AsyncParsableCommand {
 
   /// The system's words for a failed rename.
   private func reason(_ error: any Error) -> String {
-    if case MapBufferError.io(_, _, let code) = error { return systemErrorText(code) }
+    if let error = error as? MapBufferError, error.code == .io, let code = error.posixErrorCode {
+      return systemErrorText(code)
+    }
     return failureText(error)
   }
 

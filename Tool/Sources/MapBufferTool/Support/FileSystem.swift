@@ -17,8 +17,8 @@ extension FileStatus.Kind {
   static func of(_ path: String, followingLinks: Bool = true) throws -> PathKind? {
     do {
       return try FileStatus.of(path: path, followingLinks: followingLinks)?.kind
-    } catch MapBufferError.io(_, _, let code) {
-      throw ToolFailure("\(printableName(path)): \(systemErrorText(code))")
+    } catch let error as MapBufferError where error.code == .io {
+      throw ToolFailure("\(printableName(path)): \(systemErrorText(error.posixErrorCode ?? EIO))")
     }
   }
 
@@ -102,7 +102,7 @@ struct CreatedDirectories {
         }
         paths.append(directory)
         registrations.append(registration)
-      } catch MapBufferError.io(_, _, let code) where code == EEXIST {
+      } catch let error as MapBufferError where error.posixErrorCode == EEXIST {
         continue
       } catch {
         removeAll()

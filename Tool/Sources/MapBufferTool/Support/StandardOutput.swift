@@ -38,8 +38,8 @@ struct StandardOutput {
   private static func writeAll(_ bytes: UnsafeRawBufferPointer) throws {
     do {
       try FileDescriptor.standardOutput.write(bytes)
-    } catch MapBufferError.io(_, _, let code) {
-      throw ToolFailure("cannot write to standard output: \(systemErrorText(code))")
+    } catch let error as MapBufferError where error.code == .io {
+      throw ToolFailure("cannot write to standard output: \(systemErrorText(error.posixErrorCode ?? EIO))")
     }
   }
 }
