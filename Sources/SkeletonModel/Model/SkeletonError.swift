@@ -11,7 +11,7 @@ public enum SkeletonError: Error, Sendable, Equatable, CustomStringConvertible {
   /// An attribute has a component count below 1.
   case invalidComponentCount(name: String, componentCount: Int)
   /// An attribute was read as another type than it holds.
-  case attributeTypeMismatch(name: String, stored: DataType, requested: DataType)
+  case attributeTypeMismatch(name: String, stored: VertexAttribute.DataType, requested: VertexAttribute.DataType)
   /// Fragments to merge carry different attributes.
   case attributeMismatch(expected: [AttributeDescriptor], found: [AttributeDescriptor])
   /// More vertices or edges than the encoding's 32-bit counts allow.

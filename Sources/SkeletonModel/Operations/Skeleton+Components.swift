@@ -74,7 +74,9 @@ extension Skeleton {
   }
 
   /// The number of connected components; 0 for a skeleton without vertices. See ``componentLabels()``.
-  public var componentCount: Int {
+  ///
+  /// A method, not a property: every call runs the graph search.
+  public func connectedComponentCount() -> Int {
     (componentLabels().max() ?? -1) + 1
   }
 
