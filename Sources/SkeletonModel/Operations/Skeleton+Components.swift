@@ -6,8 +6,8 @@ import Foundation
 struct SkeletonAdjacency {
   /// `vertexCount + 1` offsets into `neighbors`.
   var offsets: [Int]
-  /// The neighbours of every vertex, concatenated.
-  var neighbors: [Int]
+  /// The neighbours of every vertex, concatenated (vertex indices fit in 32 bits, as in edges).
+  var neighbors: [UInt32]
 
   init(_ skeleton: Skeleton) {
     let count = skeleton.vertices.count
@@ -21,14 +21,14 @@ struct SkeletonAdjacency {
     }
     for v in 0..<count { offsets[v + 1] += offsets[v] }
     var next = offsets
-    var neighbors = [Int](repeating: 0, count: offsets[count])
+    var neighbors = [UInt32](repeating: 0, count: offsets[count])
     for edge in skeleton.edges {
       let a = Int(edge.a)
       let b = Int(edge.b)
       guard a < count, b < count else { continue }
-      neighbors[next[a]] = b
+      neighbors[next[a]] = edge.b
       next[a] += 1
-      neighbors[next[b]] = a
+      neighbors[next[b]] = edge.a
       next[b] += 1
     }
     self.offsets = offsets
@@ -36,7 +36,7 @@ struct SkeletonAdjacency {
   }
 
   /// The neighbours of `vertex`, in edge order.
-  func neighbors(of vertex: Int) -> ArraySlice<Int> {
+  func neighbors(of vertex: Int) -> ArraySlice<UInt32> {
     neighbors[offsets[vertex]..<offsets[vertex + 1]]
   }
 }
@@ -63,9 +63,9 @@ extension Skeleton {
       while head < queue.count {
         let vertex = queue[head]
         head += 1
-        for neighbor in adjacency.neighbors(of: vertex) where labels[neighbor] < 0 {
-          labels[neighbor] = nextLabel
-          queue.append(neighbor)
+        for neighbor in adjacency.neighbors(of: vertex) where labels[Int(neighbor)] < 0 {
+          labels[Int(neighbor)] = nextLabel
+          queue.append(Int(neighbor))
         }
       }
       nextLabel += 1
