@@ -158,7 +158,7 @@ public struct TypedMapBuffer<Value>: Sendable {
 
   private static func decode(_ bytes: Data, key: UInt64, codec: MapBufferValueCodec<Value>) throws -> Value {
     do {
-      return try codec.decode(bytes)
+      return try codec.decode(bytes, storedUnder: key)
     } catch {
       throw TypedMapBufferError.decodingFailed(key: key, underlying: error)
     }

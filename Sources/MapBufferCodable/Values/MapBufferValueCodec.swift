@@ -16,18 +16,56 @@ public struct MapBufferValueCodec<Value>: Sendable {
   public var decode: @Sendable (Data) throws -> Value
   /// Turns a value into the bytes to store.
   public var encode: @Sendable (Value) throws -> Data
+  /// Makes a value from an item's decoded bytes and the key it is stored under, when the value
+  /// keeps its key (a skeleton's `id` is its label); `nil` to use ``decode`` alone.
+  public var decodeStored: (@Sendable (_ bytes: Data, _ key: UInt64) throws -> Value)?
 
   /// A codec with the given conversions.
   public init(decode: @escaping @Sendable (Data) throws -> Value, encode: @escaping @Sendable (Value) throws -> Data) {
     self.decode = decode
     self.encode = encode
   }
+
+  /// A codec whose values keep the key they are stored under: typed maps decode with
+  /// `decodeStored`, and ``decode`` (for bytes without a key) with `decodeStored` given `nil`.
+  public init(
+    decodeStored: @escaping @Sendable (_ bytes: Data, _ key: UInt64?) throws -> Value,
+    encode: @escaping @Sendable (Value) throws -> Data
+  ) {
+    self.decode = { try decodeStored($0, nil) }
+    self.encode = encode
+    self.decodeStored = { try decodeStored($0, $1) }
+  }
+
+  /// The value of an item stored under `key`: ``decodeStored`` when set, else ``decode``.
+  public func decode(_ bytes: Data, storedUnder key: UInt64) throws -> Value {
+    if let decodeStored { return try decodeStored(bytes, key) }
+    return try decode(bytes)
+  }
+}
+
+/// A ``MapBufferValue`` that keeps the key it is stored under, as a skeleton keeps its label as
+/// its `id`: typed maps decode it with ``init(mapBufferBytes:storedUnder:)``.
+public protocol KeyedMapBufferValue: MapBufferValue {
+  /// Makes a value from the decoded bytes of the item stored under `key`.
+  init(mapBufferBytes bytes: Data, storedUnder key: UInt64) throws
 }
 
 extension MapBufferValueCodec where Value: MapBufferValue {
   /// The conversions of the value's ``MapBufferValue`` conformance.
+  /// A ``KeyedMapBufferValue`` is also given the key it is stored under.
   public static var conformance: Self {
-    Self(decode: { try Value(mapBufferBytes: $0) }, encode: { try $0.mapBufferBytes() })
+    var codec = Self(decode: { try Value(mapBufferBytes: $0) }, encode: { try $0.mapBufferBytes() })
+    if let keyed = Value.self as? any KeyedMapBufferValue.Type {
+      codec.decodeStored = { bytes, key in
+        // `keyed` is `Value.self`, so the cast always succeeds.
+        guard let value = try keyed.init(mapBufferBytes: bytes, storedUnder: key) as? Value else {
+          return try Value(mapBufferBytes: bytes)
+        }
+        return value
+      }
+    }
+    return codec
   }
 }
 

@@ -18,6 +18,8 @@ public enum SkeletonError: Error, Sendable, Equatable, CustomStringConvertible {
   case tooLarge(vertexCount: Int, edgeCount: Int)
   /// An SWC line cannot be parsed.
   case invalidSWC(line: Int, reason: String)
+  /// A skeleton layer's `info` describes files this package does not read (a sharded layer).
+  case unsupportedLayer(reason: String)
 
   /// A one-line explanation.
   public var description: String {
@@ -40,6 +42,8 @@ public enum SkeletonError: Error, Sendable, Equatable, CustomStringConvertible {
       "\(vertexCount) vertices and \(edgeCount) edges exceed the encoding's 32-bit counts"
     case let .invalidSWC(line, reason):
       "SWC line \(line): \(reason)"
+    case let .unsupportedLayer(reason):
+      "unsupported skeleton layer: \(reason)"
     }
   }
 }
