@@ -200,7 +200,7 @@ struct SkeletonCommandTests {
 
   private func checkSWC(_ text: String, _ fixture: SkeletonFixture, sourceLocation: SourceLocation = #_sourceLocation) throws {
     let parsed = try Skeleton(swc: text)
-    let key: (Vertex) -> [Float] = { [$0.x, $0.y, $0.z] }
+    let key: (Skeleton.Vertex) -> [Float] = { [$0.x, $0.y, $0.z] }
     let sortedParsed = parsed.vertices.map(key).sorted { $0.lexicographicallyPrecedes($1) }
     let sortedExpected = fixture.vertices.sorted { $0.lexicographicallyPrecedes($1) }
     #expect(sortedParsed == sortedExpected, "\(fixture): SWC vertex set differs", sourceLocation: sourceLocation)
