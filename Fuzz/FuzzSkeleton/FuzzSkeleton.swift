@@ -23,8 +23,8 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
   if let selector = bytes.last {
     let counts = [0, 1, 3, Int(selector) << 24, Int.max / 2]
     let descriptors = [
-      AttributeDescriptor(name: "radius", dataType: .float32, componentCount: counts[Int(selector) % counts.count]),
-      AttributeDescriptor(name: "vertex_types", dataType: .uint8, componentCount: 1),
+      AttributeDescriptor(name: "radius", dataType: .float32, valuesPerVertex: counts[Int(selector) % counts.count]),
+      AttributeDescriptor(name: "vertex_types", dataType: .uint8, valuesPerVertex: 1),
     ]
     _ = try? Skeleton(precomputed: bytes, attributes: descriptors)
   }

@@ -23,7 +23,12 @@ extension Skeleton {
       try out.write(", \"vertices\": [")
       for (index, vertex) in vertices.enumerated() {
         try out.write(index == 0 ? "[" : ", [")
-        try out.write("\(Self.jsonNumber(vertex.x)), \(Self.jsonNumber(vertex.y)), \(Self.jsonNumber(vertex.z))]")
+        try Self.writeNumber(vertex.x, to: &out)
+        try out.write(", ")
+        try Self.writeNumber(vertex.y, to: &out)
+        try out.write(", ")
+        try Self.writeNumber(vertex.z, to: &out)
+        try out.write(ascii: UInt8(ascii: "]"))
       }
       try out.write("], \"edges\": [")
       for (index, edge) in edges.enumerated() {
@@ -88,7 +93,7 @@ extension Skeleton {
         case .uint32: try out.write(integer: raw.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
         case .int64: try out.write(integer: raw.loadUnaligned(fromByteOffset: offset, as: Int64.self))
         case .uint64: try out.write(integer: raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
-        case .float32: try out.write(jsonNumber(raw.loadUnaligned(fromByteOffset: offset, as: Float.self)))
+        case .float32: try writeNumber(raw.loadUnaligned(fromByteOffset: offset, as: Float.self), to: &out)
         case .float64:
           let value = raw.loadUnaligned(fromByteOffset: offset, as: Double.self)
           try out.write(value.isFinite ? value.description : "null")
@@ -99,8 +104,8 @@ extension Skeleton {
   }
 
   /// A float as the shortest JSON number that reads back as the same `Float`; `null` when not finite.
-  static func jsonNumber(_ value: Float) -> String {
-    value.isFinite ? value.description : "null"
+  private static func writeNumber(_ value: Float, to out: inout TextChunks) throws {
+    if value.isFinite { try out.write(float: value) } else { try out.write("null") }
   }
 
   /// `text` as a JSON string literal.

@@ -20,17 +20,20 @@ struct SkeletonAdjacency {
       offsets[b + 1] += 1
     }
     for v in 0..<count { offsets[v + 1] += offsets[v] }
-    var next = offsets
     var neighbors = [UInt32](repeating: 0, count: offsets[count])
+    // Fill with offsets[v] as vertex v's cursor, which leaves it at v's end (v + 1's start),
+    // then shift back: no second array of cursors.
     for edge in skeleton.edges {
       let a = Int(edge.a)
       let b = Int(edge.b)
       guard a < count, b < count else { continue }
-      neighbors[next[a]] = edge.b
-      next[a] += 1
-      neighbors[next[b]] = edge.a
-      next[b] += 1
+      neighbors[offsets[a]] = edge.b
+      offsets[a] += 1
+      neighbors[offsets[b]] = edge.a
+      offsets[b] += 1
     }
+    for v in stride(from: count, to: 0, by: -1) { offsets[v] = offsets[v - 1] }
+    offsets[0] = 0
     self.offsets = offsets
     self.neighbors = neighbors
   }

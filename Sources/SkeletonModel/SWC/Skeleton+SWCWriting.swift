@@ -28,8 +28,9 @@ extension Skeleton {
   }
 
   /// Writes ``swc(header:)``'s text to `output` in chunks of at most 64 KiB, as it is produced:
-  /// the text is never held whole, and the walk keeps one flag per vertex, the adjacency lists
-  /// and the depth-first stack (no adjacency or flags for a skeleton without edges).
+  /// the text is never held whole. The walk keeps one flag per vertex, the adjacency lists
+  /// (8 bytes per vertex and per edge end) and the current path (at most one frame per vertex),
+  /// and nothing at all for a skeleton without edges.
   ///
   /// - Throws: What `output` throws; the write stops there.
   public func writeSWC(header: String? = nil, to output: (UnsafeRawBufferPointer) throws -> Void) throws {
@@ -45,7 +46,15 @@ extension Skeleton {
           try out.write(integer: position + 1)
           try out.write(ascii: UInt8(ascii: " "))
           try out.write(integer: type(vertex))
-          try out.write(" \(point.x.description) \(point.y.description) \(point.z.description) \(radius(vertex).description) ")
+          try out.write(ascii: UInt8(ascii: " "))
+          try out.write(float: point.x)
+          try out.write(ascii: UInt8(ascii: " "))
+          try out.write(float: point.y)
+          try out.write(ascii: UInt8(ascii: " "))
+          try out.write(float: point.z)
+          try out.write(ascii: UInt8(ascii: " "))
+          try out.write(float: radius(vertex))
+          try out.write(ascii: UInt8(ascii: " "))
           try out.write(integer: parent < 0 ? -1 : parent + 1)
           try out.write(ascii: UInt8(ascii: "\n"))
         }
@@ -112,18 +121,30 @@ extension Skeleton {
     let adjacency = SkeletonAdjacency(self)
     var visited = [Bool](repeating: false, count: vertices.count)
     var position = 0
-    var stack: [(vertex: UInt32, parent: Int)] = []
+    // One frame per vertex on the current path: the vertex, its output position, and the next of
+    // its neighbours to look at. Looking at neighbours one at a time (rather than pushing them
+    // all) keeps the stack within the vertex count, however many duplicate edges there are, and
+    // visits in the same order as pushing every neighbour in reverse.
+    var stack: [(vertex: Int, position: Int, next: Int)] = []
     for root in visited.indices where !visited[root] {
-      stack.append((UInt32(truncatingIfNeeded: root), -1))
-      while let (next, parent) = stack.popLast() {
-        let vertex = Int(next)
-        guard !visited[vertex] else { continue }
-        visited[vertex] = true
-        try visit(position, vertex, parent)
-        // Pushed in reverse so the first edge's neighbour is visited first.
-        for neighbor in adjacency.neighbors(of: vertex).reversed() where !visited[Int(neighbor)] {
-          stack.append((neighbor, position))
+      visited[root] = true
+      try visit(position, root, -1)
+      stack.append((root, position, adjacency.offsets[root]))
+      position += 1
+      while let top = stack.indices.last {
+        let (vertex, vertexPosition, next) = stack[top]
+        let end = adjacency.offsets[vertex + 1]
+        var cursor = next
+        while cursor < end, visited[Int(adjacency.neighbors[cursor])] { cursor += 1 }
+        guard cursor < end else {
+          stack.removeLast()
+          continue
         }
+        stack[top].next = cursor + 1
+        let child = Int(adjacency.neighbors[cursor])
+        visited[child] = true
+        try visit(position, child, vertexPosition)
+        stack.append((child, position, adjacency.offsets[child]))
         position += 1
       }
     }
