@@ -2,7 +2,7 @@ import Foundation
 
 extension Skeleton {
   /// The skeleton as the JSON of its `Codable` form (what `mapbuffer skeleton --json` prints),
-  /// on one line with a newline at the end; see ``writeJSON(to:)-(_)`` to stream it.
+  /// on one line with a newline at the end; the closure form of `writeJSON(to:)` streams it.
   public func jsonText() -> String {
     // The sink only appends to memory; nothing else throws.
     (try? collectText { try writeJSON(to: $0) }) ?? ""
@@ -66,7 +66,7 @@ extension Skeleton {
     }
   }
 
-  /// Writes the JSON text to the file at `url`, streamed; see ``writeJSON(to:)-(_)``.
+  /// Writes the JSON text to the file at `url`, streamed; see the closure form of `writeJSON(to:)`.
   public func writeJSON(to url: URL) throws {
     try writeText(to: url) { try writeJSON(to: $0) }
   }

@@ -62,7 +62,7 @@ extension Skeleton {
     }
   }
 
-  /// Writes ``swc(header:)``'s text to the file at `url`, streamed; see ``writeSWC(header:to:)-(_,(UnsafeRawBufferPointer)->Void)``.
+  /// Writes ``swc(header:)``'s text to the file at `url`, streamed; see the closure form of `writeSWC(header:to:)`.
   public func writeSWC(header: String? = nil, to url: URL) throws {
     try writeText(to: url) { try writeSWC(header: header, to: $0) }
   }
