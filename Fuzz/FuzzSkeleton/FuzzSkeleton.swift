@@ -1,5 +1,6 @@
 // libFuzzer target: decoding a skeleton in the precomputed encoding (osteoid's default
-// attributes, none, and a custom list chosen by the input), then re-encoding what decoded.
+// attributes, none, and a custom list chosen by the input), then re-encoding what decoded; the
+// same bytes read as SWC text and as a skeleton layer's info JSON.
 // Any trap is a finding; thrown errors are not.
 import Foundation
 import FuzzSupport
@@ -28,6 +29,12 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     ]
     _ = try? Skeleton(precomputed: bytes, attributes: descriptors)
   }
+  // As SWC: what parses must write again and read back with as many vertices.
+  if let fromSWC = try? Skeleton(swc: bytes, options: .osteoidCompatible) {
+    let text = fromSWC.swc()
+    precondition((try? Skeleton(swc: text))?.vertices.count == fromSWC.vertices.count, "SWC round trip lost vertices")
+  }
+  _ = try? SkeletonLayerInfo(json: bytes)
   return 0
 }
 

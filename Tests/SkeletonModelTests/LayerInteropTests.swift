@@ -126,6 +126,10 @@ struct LayerInteropTests {
     #expect(throws: TypedMapBufferError.self) {
       try TypedMapBuffer.encode([1: skeleton], codec: .precomputed(info))
     }
+    // A skeleton without vertices decodes without attributes and encodes back under any layout.
+    let empty = try TypedMapBuffer(TypedMapBuffer.encode([2: Skeleton()], codec: .precomputed(info)), codec: .precomputed(info))
+    #expect(try empty[2] == Skeleton(id: 2))
+    #expect(try TypedMapBuffer.encode([2: empty[2]!], codec: .precomputed(info)) == empty.map.serialized)
     let sharded = try SkeletonLayerInfo(json: Data(#"""
       {"@type": "neuroglancer_skeletons", "vertex_attributes": [],
        "sharding": {"@type": "neuroglancer_uint64_sharded_v1", "preshift_bits": 0, "hash": "murmurhash3_x86_128",

@@ -28,7 +28,8 @@ extension MapBufferValueCodec where Value == Skeleton {
   /// Decoding reads `info.vertexAttributes` in order (none, radius only, or any others) and
   /// sets the skeleton's ``Skeleton/id`` to the key it is stored under. Coordinates stay as
   /// stored; ``Skeleton/applyingTransform(of:)`` gives physical ones. Encoding writes the
-  /// skeleton's attributes after checking that they are the layer's.
+  /// skeleton's attributes after checking that they are the layer's (a skeleton without vertices
+  /// has no attribute bytes and passes with any list).
   ///
   /// - Throws: ``SkeletonError/unsupportedLayer(reason:)`` for a sharded layer (whose files are
   ///   shards, not maps of skeletons) or a layer of another `@type`.
@@ -42,8 +43,12 @@ extension MapBufferValueCodec where Value == Skeleton {
     Self(
       decodeStored: { bytes, key in try Skeleton(precomputed: bytes, id: key, attributes: attributes) },
       encode: { skeleton in
+        // A skeleton without vertices has no attribute bytes whatever its list says (decoding
+        // one gives no attributes), so only skeletons with vertices are checked.
         let found = skeleton.attributes.map(\.descriptor)
-        guard found == attributes else { throw SkeletonError.attributeMismatch(expected: attributes, found: found) }
+        guard found == attributes || skeleton.isEmpty else {
+          throw SkeletonError.attributeMismatch(expected: attributes, found: found)
+        }
         return try skeleton.precomputed()
       })
   }
