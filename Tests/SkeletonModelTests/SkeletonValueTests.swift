@@ -50,6 +50,22 @@ struct SkeletonValueTests {
     }
   }
 
+  @Test("The parts are Codable: an attribute with its values, a vertex as [x, y, z], an edge as [a, b], a box")
+  func partsCodable() throws {
+    let attribute = VertexAttribute(name: "offsets", valuesPerVertex: 2, values: [Int16(-1), 2, 3, -4])
+    let text = String(decoding: try JSONEncoder().encode(attribute), as: UTF8.self)
+    #expect(text.contains(#""values":[-1,2,3,-4]"#) && text.contains(#""num_components":2"#))
+    #expect(try JSONDecoder().decode(VertexAttribute.self, from: Data(text.utf8)) == attribute)
+    #expect(throws: DecodingError.self) {
+      try JSONDecoder().decode(VertexAttribute.self, from: Data(#"{"id": "a", "data_type": "int16", "num_components": 2, "values": [1, 2, 3]}"#.utf8))
+    }
+    #expect(String(decoding: try JSONEncoder().encode(Vertex(1, -2.5, 0)), as: UTF8.self) == "[1,-2.5,0]")
+    #expect(try JSONDecoder().decode(Edge.self, from: Data("[3, 4]".utf8)) == Edge(3, 4))
+    #expect(throws: DecodingError.self) { try JSONDecoder().decode(Edge.self, from: Data("[3, 4, 5]".utf8)) }
+    let box = BoundingBox(minimum: Vertex(0, 1, 2), maximum: Vertex(3, 4, 5))
+    #expect(try JSONDecoder().decode(BoundingBox.self, from: JSONEncoder().encode(box)) == box)
+  }
+
   @Test("Hashable: equal skeletons hash alike; a different attribute value makes them differ")
   func hashable() {
     var a = Self.sample(id: 1)

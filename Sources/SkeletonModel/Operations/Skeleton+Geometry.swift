@@ -5,7 +5,7 @@ import Foundation
 /// The box is closed: a point on a face, edge or corner is inside, so
 /// `BoundingBox(minimum: v, maximum: v).contains(v)` holds. A box whose minimum exceeds its
 /// maximum on some axis contains nothing.
-public struct BoundingBox: Sendable, Hashable {
+public struct BoundingBox: Sendable, Hashable, Codable {
   /// The corner with the smallest coordinates (inclusive).
   public var minimum: Skeleton.Vertex
   /// The corner with the largest coordinates (inclusive).
