@@ -53,7 +53,7 @@ struct SWCFixtureTests {
     }, "a comment after a sample")
   }
 
-  @Test("Every file reads as osteoid, MorphIO and osteoid on normalized text read it, or fails at the line MorphIO names")
+  @Test("Every file reads as osteoid, MorphIO and osteoid on normalized text read it, or fails at the offending line")
   func compareWithReaders() throws {
     let names = try Self.fixtureNames()
     let output = try ReferencePython.run(Self.script, arguments: [Self.directory.path] + names)

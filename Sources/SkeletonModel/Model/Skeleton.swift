@@ -8,7 +8,7 @@ import Foundation
 /// views of the two default attributes, `radius` (float32) and `vertex_types` (uint8, SWC codes).
 ///
 /// ```swift
-/// var skeleton = Skeleton(id: 7, vertices: [Vertex(0, 0, 0), Vertex(3, 4, 0)], edges: [Edge(0, 1)])
+/// var skeleton = Skeleton(id: 7, vertices: [Skeleton.Vertex(0, 0, 0), Skeleton.Vertex(3, 4, 0)], edges: [Skeleton.Edge(0, 1)])
 /// skeleton.radii = [1, 2]
 /// skeleton.cableLength   // 5
 /// ```
