@@ -79,11 +79,11 @@ enum TypedWorkloads {
 
   static func randomSkeleton(vertexCount: Int, using generator: inout SplitMix64) -> Skeleton {
     let vertices = (0..<vertexCount).map { _ in
-      Vertex(
+      Skeleton.Vertex(
         Float.random(in: 0..<1000, using: &generator), Float.random(in: 0..<1000, using: &generator),
         Float.random(in: 0..<1000, using: &generator))
     }
-    let edges = (1..<vertexCount).map { Edge(UInt32($0), UInt32.random(in: 0..<UInt32($0), using: &generator)) }
+    let edges = (1..<vertexCount).map { Skeleton.Edge(UInt32($0), UInt32.random(in: 0..<UInt32($0), using: &generator)) }
     return Skeleton(
       vertices: vertices, edges: edges, radii: vertices.map { _ in Float.random(in: 1..<5, using: &generator) },
       vertexTypes: vertices.map { _ in 3 })

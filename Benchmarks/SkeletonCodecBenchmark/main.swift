@@ -31,11 +31,11 @@ struct SplitMix64: RandomNumberGenerator {
 func randomTree(vertexCount: Int, seed: UInt64) -> Skeleton {
   var generator = SplitMix64(state: seed)
   let vertices = (0..<vertexCount).map { _ in
-    Vertex(
+    Skeleton.Vertex(
       Float.random(in: 0..<1000, using: &generator), Float.random(in: 0..<1000, using: &generator),
       Float.random(in: 0..<1000, using: &generator))
   }
-  let edges = (1..<vertexCount).map { Edge(UInt32($0), UInt32.random(in: 0..<UInt32($0), using: &generator)) }
+  let edges = (1..<vertexCount).map { Skeleton.Edge(UInt32($0), UInt32.random(in: 0..<UInt32($0), using: &generator)) }
   return Skeleton(
     vertices: vertices, edges: edges,
     radii: (0..<vertexCount).map { _ in Float.random(in: 0..<10, using: &generator) },

@@ -36,7 +36,7 @@ func growNeuron(vertexCount: Int, using generator: inout SplitMix64) -> Skeleton
     Int.random(in: 8..<56, using: &generator), Int.random(in: 8..<56, using: &generator), Int.random(in: 8..<56, using: &generator))
   var positions = [start]
   var used: Set<SIMD3<Int>> = [start]
-  var edges: [Edge] = []
+  var edges: [Skeleton.Edge] = []
   var attempts = 0
   while positions.count < vertexCount, attempts < vertexCount * 100 {
     attempts += 1
@@ -45,11 +45,11 @@ func growNeuron(vertexCount: Int, using generator: inout SplitMix64) -> Skeleton
     let next = positions[parent] &+ steps.randomElement(using: &generator)!
     guard (0...Int(worldSize)).contains(next.x), (0...Int(worldSize)).contains(next.y),
           (0...Int(worldSize)).contains(next.z), used.insert(next).inserted else { continue }
-    edges.append(Edge(UInt32(positions.count), UInt32(parent)))
+    edges.append(Skeleton.Edge(UInt32(positions.count), UInt32(parent)))
     positions.append(next)
   }
   return Skeleton(
-    vertices: positions.map { Vertex(Float($0.x), Float($0.y), Float($0.z)) }, edges: edges,
+    vertices: positions.map { Skeleton.Vertex(Float($0.x), Float($0.y), Float($0.z)) }, edges: edges,
     radii: positions.indices.map { _ in Float.random(in: 0.5..<3, using: &generator) },
     vertexTypes: positions.indices.map { $0 == 0 ? 1 : 3 })  // soma, then dendrite
 }
@@ -71,8 +71,8 @@ var fragmentFiles: [URL] = []
 for x in 0..<gridCells {
   for y in 0..<gridCells {
     for z in 0..<gridCells {
-      let low = Vertex(Float(x) * cellSize, Float(y) * cellSize, Float(z) * cellSize)
-      let box = BoundingBox(minimum: low, maximum: Vertex(low.x + cellSize, low.y + cellSize, low.z + cellSize))
+      let low = Skeleton.Vertex(Float(x) * cellSize, Float(y) * cellSize, Float(z) * cellSize)
+      let box = BoundingBox(minimum: low, maximum: Skeleton.Vertex(low.x + cellSize, low.y + cellSize, low.z + cellSize))
       var fragments: [UInt64: Skeleton] = [:]
       for (label, neuron) in neurons {
         let fragment = neuron.cropped(to: box)
@@ -101,7 +101,7 @@ print("""
   label \(label): gathered from \(fragmentFiles.count) files in \(elapsed)
     merged:       \(merged.vertices.count) vertices, \(merged.edges.count) edges (cell faces duplicate some)
     consolidated: \(consolidated.vertices.count) vertices, \(consolidated.edges.count) edges, \
-  \(consolidated.componentCount) component(s)
+  \(consolidated.connectedComponentCount()) component(s)
     original:     \(original.vertices.count) vertices, \(original.edges.count) edges
     cable length: \(String(format: "%.1f", consolidated.cableLength)) (original \(String(format: "%.1f", original.cableLength)))
     tips: \(consolidated.terminalVertices.count), branch points: \(consolidated.branchVertices.count)

@@ -1,5 +1,6 @@
 // libFuzzer target: decoding a skeleton in the precomputed encoding (osteoid's default
-// attributes, none, and a custom list chosen by the input), then re-encoding what decoded.
+// attributes, none, and a custom list chosen by the input), then re-encoding what decoded; the
+// same bytes read as SWC text and as a skeleton layer's info JSON.
 // Any trap is a finding; thrown errors are not.
 import Foundation
 import FuzzSupport
@@ -23,11 +24,17 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
   if let selector = bytes.last {
     let counts = [0, 1, 3, Int(selector) << 24, Int.max / 2]
     let descriptors = [
-      AttributeDescriptor(name: "radius", dataType: .float32, componentCount: counts[Int(selector) % counts.count]),
-      AttributeDescriptor(name: "vertex_types", dataType: .uint8, componentCount: 1),
+      AttributeDescriptor(name: "radius", dataType: .float32, valuesPerVertex: counts[Int(selector) % counts.count]),
+      AttributeDescriptor(name: "vertex_types", dataType: .uint8, valuesPerVertex: 1),
     ]
     _ = try? Skeleton(precomputed: bytes, attributes: descriptors)
   }
+  // As SWC: what parses must write again and read back with as many vertices.
+  if let fromSWC = try? Skeleton(swc: bytes, options: .osteoidCompatible) {
+    let text = fromSWC.swc()
+    precondition((try? Skeleton(swc: text))?.vertices.count == fromSWC.vertices.count, "SWC round trip lost vertices")
+  }
+  _ = try? SkeletonLayerInfo(json: bytes)
   return 0
 }
 

@@ -33,9 +33,9 @@ extension TypedMapBuffer: Sequence {
     ///   ``MapBuffer/MapBufferError`` of a corrupt item.
     public var value: Value {
       get throws {
-        if compression == .none, let borrowed = codec.decodeBorrowed {
+        if compression == .none, let borrowed = codec.borrowedDecoder {
           let key = key
-          return try entry.withUnsafeValueBytes { try TypedMapBuffer.decode($0, key: key, borrowed) }
+          return try entry.withUnsafeValueBytes { try TypedMapBuffer.decode($0, key: key) { try borrowed($0, key) } }
         }
         return try TypedMapBuffer.decode(entry.value, key: key, codec: codec)
       }

@@ -52,8 +52,8 @@ public struct TypedMapBuffer<Value>: Sendable {
   /// the value straight from the item's own bytes, without an intermediate `Data`.
   public subscript(key: UInt64) -> Value? {
     get throws {
-      if map.compression == .none, let borrowed = codec.decodeBorrowed {
-        return try map.withUnsafeBytes(forKey: key) { try Self.decode($0, key: key, borrowed) }
+      if map.compression == .none, let borrowed = codec.borrowedDecoder {
+        return try map.withUnsafeBytes(forKey: key) { try Self.decode($0, key: key) { try borrowed($0, key) } }
       }
       guard let bytes = try map[key] else { return nil }
       return try decode(bytes, key: key)
@@ -166,7 +166,7 @@ public struct TypedMapBuffer<Value>: Sendable {
 
   package static func decode(_ bytes: Data, key: UInt64, codec: MapBufferValueCodec<Value>) throws -> Value {
     do {
-      return try codec.decode(bytes)
+      return try codec.decode(bytes, storedUnder: key)
     } catch {
       throw TypedMapBufferError.decodingFailed(key: key, underlying: error)
     }

@@ -67,7 +67,7 @@ public struct RemoteTypedMapBuffer<Value>: Sendable {
 
   private func decode(_ bytes: Data, key: UInt64) throws -> Value {
     do {
-      return try codec.decode(bytes)
+      return try codec.decode(bytes, storedUnder: key)
     } catch {
       throw TypedMapBufferError.decodingFailed(key: key, underlying: error)
     }

@@ -21,7 +21,7 @@ struct ComponentsTests {
   func handLabels() {
     let skeleton = Self.handGraph
     #expect(skeleton.componentLabels() == [0, 1, 2, 1, 2, 1, 3])
-    #expect(skeleton.componentCount == 4)
+    #expect(skeleton.connectedComponentCount() == 4)
   }
 
   @Test("Components keep vertex order, edge order and orientation, duplicates, self-loops, attributes and id")
@@ -53,7 +53,7 @@ struct ComponentsTests {
   func empty() {
     let skeleton = Skeleton(id: 3)
     #expect(skeleton.componentLabels().isEmpty)
-    #expect(skeleton.componentCount == 0)
+    #expect(skeleton.connectedComponentCount() == 0)
     #expect(skeleton.connectedComponents().isEmpty)
   }
 
@@ -61,7 +61,7 @@ struct ComponentsTests {
   func single() {
     let skeleton = Skeleton(vertices: [Vertex(1, 2, 3)], edges: [], radii: [4], vertexTypes: [5])
     #expect(skeleton.componentLabels() == [0])
-    #expect(skeleton.componentCount == 1)
+    #expect(skeleton.connectedComponentCount() == 1)
     #expect(skeleton.connectedComponents() == [skeleton])
   }
 
@@ -71,7 +71,7 @@ struct ComponentsTests {
       vertices: [Vertex(0, 0, 0), Vertex(1, 0, 0), Vertex(2, 0, 0)],
       edges: [Edge(0, 9), Edge(2, 1), Edge(7, 2), Edge(UInt32.max, 0)])
     #expect(skeleton.componentLabels() == [0, 1, 1])
-    #expect(skeleton.componentCount == 2)
+    #expect(skeleton.connectedComponentCount() == 2)
     let components = skeleton.connectedComponents()
     #expect(components.map(\.vertices) == [[Vertex(0, 0, 0)], [Vertex(1, 0, 0), Vertex(2, 0, 0)]])
     #expect(components.map(\.edges) == [[], [Edge(1, 0)]])
@@ -81,7 +81,7 @@ struct ComponentsTests {
   func connectedIsItself() {
     var generator = SeededGenerator(seed: Self.seed)
     let (skeleton, _) = GraphSamples.forest(treeSizes: [40], isolated: 0, using: &generator)
-    #expect(skeleton.componentCount == 1)
+    #expect(skeleton.connectedComponentCount() == 1)
     #expect(Set(skeleton.componentLabels()) == [0])
     #expect(skeleton.connectedComponents() == [skeleton])
   }
@@ -92,10 +92,10 @@ struct ComponentsTests {
     var skeleton = Skeleton(
       vertices: (0..<count).map { Vertex(Float($0), 0, 0) },
       edges: (1..<count).map { Edge(UInt32($0), UInt32($0 - 1)) })
-    #expect(skeleton.componentCount == 1)
+    #expect(skeleton.connectedComponentCount() == 1)
     skeleton.edges.remove(at: count / 2)
     let labels = skeleton.componentLabels()
-    #expect(skeleton.componentCount == 2)
+    #expect(skeleton.connectedComponentCount() == 2)
     #expect(labels[count / 2] == 0 && labels[count / 2 + 1] == 1)
     #expect(labels.prefix(count / 2 + 1).allSatisfy { $0 == 0 })
     #expect(labels.dropFirst(count / 2 + 1).allSatisfy { $0 == 1 })
@@ -143,7 +143,7 @@ struct ComponentsTests {
     _ skeleton: Skeleton, expectedGroups: [[Int]], context: String, sourceLocation: SourceLocation = #_sourceLocation
   ) throws {
     let labels = skeleton.componentLabels()
-    let count = skeleton.componentCount
+    let count = skeleton.connectedComponentCount()
     #expect(labels.count == skeleton.vertices.count, "\(context)", sourceLocation: sourceLocation)
     #expect(count == expectedGroups.count, "\(context)", sourceLocation: sourceLocation)
     // Components numbered by smallest vertex: sorting the groups by their minimum gives label order.
@@ -167,7 +167,7 @@ struct ComponentsTests {
       }
       #expect(component.edges == expectedEdges, "\(context) component \(label)", sourceLocation: sourceLocation)
       // Each component is connected.
-      #expect(component.componentCount == 1, "\(context) component \(label)", sourceLocation: sourceLocation)
+      #expect(component.connectedComponentCount() == 1, "\(context) component \(label)", sourceLocation: sourceLocation)
       try VertexIdentityAttributes.expectCarried(component, from: skeleton, rows: group, sourceLocation: sourceLocation)
     }
   }
@@ -194,7 +194,7 @@ struct ComponentsTests {
       let sizes = skeleton.connectedComponents().map(\.vertices.count)
       #expect(result.components == sizes.filter { $0 >= 2 }.count, "skeleton \(index)")
       // Ours: the isolated vertices are components too.
-      #expect(skeleton.componentCount == sizes.count, "skeleton \(index)")
+      #expect(skeleton.connectedComponentCount() == sizes.count, "skeleton \(index)")
       #expect(sizes.filter { $0 == 1 }.count == GraphSamples.isolatedVertices(of: skeleton).count, "skeleton \(index)")
     }
   }

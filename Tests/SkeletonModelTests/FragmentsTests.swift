@@ -56,7 +56,7 @@ struct FragmentsTests {
     // Duplicated boundary vertices stay until consolidated.
     #expect(seven.vertices.count == 5)
     #expect(seven.consolidated().vertices.count == 4)
-    #expect(seven.consolidated().componentCount == 1)
+    #expect(seven.consolidated().connectedComponentCount() == 1)
 
     // Another file order, another fragment order.
     let reversed = try #require(try Skeleton.gatherFragments(label: 7, from: hand.files.reversed(), access: access))
@@ -241,7 +241,7 @@ struct FragmentsTests {
         #expect(found.edges == expectedEdges, "label \(label)")
         #expect(found.radii == expectedRadii, "label \(label)")
         #expect(found.vertexTypes == expectedTypes, "label \(label)")
-        #expect(found.componentCount == fragments.count, "label \(label)")
+        #expect(found.connectedComponentCount() == fragments.count, "label \(label)")
         #expect(try Skeleton.gatherFragments(label: label, from: maps) == found, "label \(label)")
         gathered += 1
       }

@@ -186,7 +186,7 @@ fileprivate func randomAttribute(
 ) -> VertexAttribute {
   let componentCount = Int.random(in: 1...4, using: &generator)
   return VertexAttribute(
-    name: name, dataType: dataType, componentCount: componentCount,
+    name: name, dataType: dataType, valuesPerVertex: componentCount,
     bytes: Data.random(count: vertexCount * componentCount * dataType.byteWidth, using: &generator))
 }
 
@@ -204,7 +204,7 @@ fileprivate struct OsteoidDescriptor: Codable, Sendable {
   init(_ descriptor: AttributeDescriptor) {
     id = descriptor.name
     data_type = descriptor.dataType.rawValue
-    num_components = descriptor.componentCount
+    num_components = descriptor.valuesPerVertex
   }
 }
 
@@ -250,7 +250,7 @@ fileprivate struct OsteoidRecord: Decodable, Sendable {
   var hasExtras: Bool { has_extras }
 
   var descriptors: [AttributeDescriptor] {
-    attributes.map { AttributeDescriptor(name: $0.id, dataType: DataType(rawValue: $0.data_type)!, componentCount: $0.num_components) }
+    attributes.map { AttributeDescriptor(name: $0.id, dataType: DataType(rawValue: $0.data_type)!, valuesPerVertex: $0.num_components) }
   }
 
   /// Checks every vertex, edge and attribute value of `skeleton` against the record, exactly.

@@ -13,7 +13,7 @@ struct PrecomputedHostileTests {
     var generator = SeededGenerator(seed: 0xBAD_5EED)
     var extras = hostileTree(vertexCount: 37, using: &generator)
     extras.attributes.append(VertexAttribute(
-      name: "normal", dataType: .int16, componentCount: 3,
+      name: "normal", dataType: .int16, valuesPerVertex: 3,
       bytes: Data.random(count: 37 * 3 * 2, using: &generator)))
     extras.attributes.append(VertexAttribute(
       name: "weight", dataType: .float64, bytes: Data.random(count: 37 * 8, using: &generator)))
@@ -116,7 +116,7 @@ struct PrecomputedHostileTests {
       try Skeleton(precomputed: bytes.prefix(8 + 36 + 16 + 6))
     }
     // Descriptors asking for more than is there.
-    let wanted = AttributeDescriptor.defaults + [AttributeDescriptor(name: "normal", dataType: .float64, componentCount: 3)]
+    let wanted = AttributeDescriptor.defaults + [AttributeDescriptor(name: "normal", dataType: .float64, valuesPerVertex: 3)]
     #expect(throws: SkeletonError.attributeOutOfBounds(name: "normal", end: bytes.count + 3 * 3 * 8, byteCount: bytes.count)) {
       try Skeleton(precomputed: bytes, attributes: wanted)
     }
@@ -132,7 +132,7 @@ struct PrecomputedHostileTests {
     for componentCount in [0, -1, Int.min] {
       let descriptors = [
         AttributeDescriptor(name: "radius", dataType: .float32),
-        AttributeDescriptor(name: "broken", dataType: .uint8, componentCount: componentCount),
+        AttributeDescriptor(name: "broken", dataType: .uint8, valuesPerVertex: componentCount),
       ]
       #expect(throws: SkeletonError.invalidComponentCount(name: "broken", componentCount: componentCount)) {
         try Skeleton(precomputed: bytes, attributes: descriptors)
@@ -143,7 +143,7 @@ struct PrecomputedHostileTests {
   @Test("A one-byte descriptor whose size overflows Int is .attributeOutOfBounds")
   func overflowingByteDescriptor() throws {
     let bytes = try Fixtures.data("skeleton/tree-50.skel")
-    let descriptor = AttributeDescriptor(name: "huge", dataType: .uint8, componentCount: .max)
+    let descriptor = AttributeDescriptor(name: "huge", dataType: .uint8, valuesPerVertex: .max)
     #expect(throws: SkeletonError.attributeOutOfBounds(name: "huge", end: .max, byteCount: bytes.count)) {
       try Skeleton(precomputed: bytes, attributes: [descriptor])
     }
@@ -156,7 +156,7 @@ struct PrecomputedHostileTests {
       let bytes = try Skeleton(vertices: [Vertex(0, 0, 0), Vertex(1, 1, 1)], edges: [Edge(0, 1)], radii: [1, 2]).precomputed()
       for dataType in DataType.allCases {
         for componentCount in [Int.max, Int.max / 2 + 1, Int.max / 4 + 1, Int.max / 8 + 1, Int.max / 16] {
-          let descriptor = AttributeDescriptor(name: "huge", dataType: dataType, componentCount: componentCount)
+          let descriptor = AttributeDescriptor(name: "huge", dataType: dataType, valuesPerVertex: componentCount)
           do {
             _ = try Skeleton(precomputed: bytes, attributes: AttributeDescriptor.defaults + [descriptor])
             exit(2)
@@ -177,7 +177,7 @@ struct PrecomputedHostileTests {
       for dataType in DataType.allCases {
         for componentCount in [Int.max, Int.max / 2 + 1, Int.max / 4 + 1] {
           var skeleton = Skeleton(vertices: [Vertex(0, 0, 0), Vertex(1, 1, 1)], edges: [Edge(0, 1)])
-          skeleton.attributes = [VertexAttribute(name: "huge", dataType: dataType, componentCount: componentCount, bytes: Data())]
+          skeleton.attributes = [VertexAttribute(name: "huge", dataType: dataType, valuesPerVertex: componentCount, bytes: Data())]
           do {
             _ = try skeleton.precomputed()
             exit(2)
@@ -229,7 +229,7 @@ struct PrecomputedHostileTests {
       let descriptors: [AttributeDescriptor]? =
         switch Int.random(in: 0..<4, using: &generator) {
         case 0: nil
-        case 1: [AttributeDescriptor(name: "wide", dataType: .uint64, componentCount: Int.random(in: 1...5, using: &generator))]
+        case 1: [AttributeDescriptor(name: "wide", dataType: .uint64, valuesPerVertex: Int.random(in: 1...5, using: &generator))]
         default: sample.descriptors
         }
       let input = Data(bytes)
@@ -259,11 +259,11 @@ struct PrecomputedHostileTests {
     }
     skeleton.radii = [1, 2, 3]
     #expect(throws: Never.self) { try skeleton.precomputed() }
-    skeleton.setAttribute(VertexAttribute(name: "normal", dataType: .int16, componentCount: 3, bytes: Data(count: 3 * 3 * 2 + 1)))
+    skeleton.setAttribute(VertexAttribute(name: "normal", dataType: .int16, valuesPerVertex: 3, bytes: Data(count: 3 * 3 * 2 + 1)))
     #expect(throws: SkeletonError.attributeSizeMismatch(name: "normal", byteCount: 19, expected: 18)) {
       try skeleton.precomputed()
     }
-    skeleton.setAttribute(VertexAttribute(name: "normal", dataType: .int16, componentCount: 3, bytes: Data()))
+    skeleton.setAttribute(VertexAttribute(name: "normal", dataType: .int16, valuesPerVertex: 3, bytes: Data()))
     #expect(throws: SkeletonError.attributeSizeMismatch(name: "normal", byteCount: 0, expected: 18)) {
       try skeleton.precomputed()
     }

@@ -92,7 +92,7 @@ struct SWCTests {
       let roots = Set(read.vertices.indices).subtracting(read.edges.map { Int($0.a) })
       let expectedRoots = Set(skeleton.vertices.indices.filter { v in !labels[..<v].contains(labels[v]) })
       #expect(Set(roots.map { order[$0] }) == expectedRoots, "\(context): roots")
-      #expect(roots.count == skeleton.componentCount, "\(context)")
+      #expect(roots.count == skeleton.connectedComponentCount(), "\(context)")
       // Components come in the order of their roots.
       #expect(roots.sorted().map { order[$0] } == expectedRoots.sorted(), "\(context): component order")
       // Reading and writing again gives the same text, the walk now being the identity.
@@ -143,7 +143,7 @@ struct SWCTests {
       let read = try Skeleton(swc: skeleton.swc())
       let mapped = read.edges.map { Edge(UInt32(order[Int($0.a)]), UInt32(order[Int($0.b)])).normalized }
       // V − C edges, no duplicates, no self-loops, each one of the original edges.
-      #expect(read.edges.count == skeleton.vertices.count - skeleton.componentCount, "\(context)")
+      #expect(read.edges.count == skeleton.vertices.count - skeleton.connectedComponentCount(), "\(context)")
       #expect(Set(mapped).count == mapped.count, "\(context): duplicate")
       #expect(mapped.allSatisfy { $0.a != $0.b }, "\(context): self-loop")
       #expect(Set(mapped).isSubset(of: Set(skeleton.edges.map(\.normalized))), "\(context): invented edge")
@@ -206,23 +206,23 @@ struct SWCTests {
   @Test("Every malformed line is reported with its line number", arguments: [
     // (text, line, words the reason must contain)
     ("1 0 0 0 0 1\n", 1, ["7 columns", "found 6"]),
-    ("# c\n1 0 0 0 0 1 -1\n2 0 0 0 0 1 1 9\n", 3, ["7 columns", "found 8"]),
+    ("# c\n1 0 0 0 0 1 -1\n2 0 0 0 0 1 # 1\n", 3, ["7 columns", "found 6"]),
     ("1 0 0 0 0 1 -1\n\nx 0 0 0 0 1 1\n", 3, ["id", "'x'", "not an integer"]),
     ("1.0 0 0 0 0 1 -1\n", 1, ["id", "'1.0'", "not an integer"]),
     ("1 2.5 0 0 0 1 -1\n", 1, ["type", "'2.5'", "not an integer"]),
     ("1 0 abc 0 0 1 -1\n", 1, ["x", "'abc'", "not a number"]),
     ("1 0 0 1,5 0 1 -1\n", 1, ["y", "'1,5'", "not a number"]),
     ("1 0 0 0 z 1 -1\n", 1, ["z", "'z'", "not a number"]),
-    ("1 0 0 0 0 NA -1\n", 1, ["radius", "'NA'", "not a number"]),
+    ("1 0 0 0 0 NA -1\n", 1, ["column 6", "radius", "'NA'", "not a number"]),
     ("1 0 0 0 0 1 -1\n2 0 0 0 0 1 one\n", 2, ["parent", "'one'", "not an integer"]),
-    ("0 0 0 0 0 1 -1\n", 1, ["id 0", "not positive"]),
-    ("1 0 0 0 0 1 -1\n-3 0 0 0 0 1 1\n", 2, ["id -3", "not positive"]),
-    ("1 256 0 0 0 1 -1\n", 1, ["type 256", "0...255"]),
-    ("1 -1 0 0 0 1 -1\n", 1, ["type -1", "0...255"]),
-    ("1 0 0 0 0 1 -1\n2 0 0 0 0 1 1\n# c\n2 0 0 0 0 1 1\n", 4, ["duplicate id 2"]),
+    ("1 0 0 0 0 1 -1\n-3 0 0 0 0 1 1\n", 2, ["column 1", "id", "'-3'", "negative"]),
+    ("1 256 0 0 0 1 -1\n", 1, ["column 2", "type", "'256'", "0...255"]),
+    ("1 -1 0 0 0 1 -1\n", 1, ["type", "'-1'", "0...255"]),
+    ("1 0 0 0 0 1 -1\n2 0 0 0 0 1 1\n# c\n2 0 0 0 0 1 1\n", 4, ["id 2 is repeated", "line 2"]),
     ("1 0 0 0 0 1 -1\n2 0 0 0 0 1 5\n3 0 0 0 0 1 1\n", 2, ["parent id 5", "not in the file"]),
     ("1 0 0 0 0 1 -1\n2 0 0 0 0 1 0\n", 2, ["parent id 0", "not in the file"]),
-    ("1 0 0 0 0 1 -1\r\n\r\n3 0 0 0 0 1 3\r\n", 3, ["vertex 3", "its own parent"]),
+    ("1 0 0 0 0 1 -1\r\n\r\n3 0 0 0 0 1 3\r\n", 3, ["its own parent"]),
+    ("1 0 0 0 0 1 -1\n2 0 0 0 0 1 4\n3 0 0 0 0 1 2\n4 0 0 0 0 1 3\n", 2, ["cycle of 3"]),
   ])
   func importErrors(text: String, line: Int, words: [String]) {
     do {
@@ -310,8 +310,8 @@ struct SWCTests {
         #expect(mapped.sorted { ($0.a, $0.b) < ($1.a, $1.b) } == GraphSamples.normalizedEdges(skeleton.edges), "\(context): edges")
       } else {
         #expect(Set(mapped).isSubset(of: Set(skeleton.edges.map(\.normalized))), "\(context): edges")
-        #expect(mapped.count == skeleton.vertices.count - skeleton.componentCount, "\(context): edges")
-        #expect(ours.componentCount == skeleton.componentCount, "\(context): components")
+        #expect(mapped.count == skeleton.vertices.count - skeleton.connectedComponentCount(), "\(context): edges")
+        #expect(ours.connectedComponentCount() == skeleton.connectedComponentCount(), "\(context): components")
       }
     }
   }

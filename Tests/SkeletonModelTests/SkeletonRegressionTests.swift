@@ -19,7 +19,7 @@ struct SkeletonRegressionTests {
       } catch {
         #expect(error is SkeletonError, "\(name): \(error)")
       }
-      for descriptors in [[], [AttributeDescriptor(name: "radius", dataType: .float32, componentCount: Int.max / 2)]] {
+      for descriptors in [[], [AttributeDescriptor(name: "radius", dataType: .float32, valuesPerVertex: Int.max / 2)]] {
         do { _ = try Skeleton(precomputed: bytes, attributes: descriptors) } catch {
           #expect(error is SkeletonError, "\(name): \(error)")
         }

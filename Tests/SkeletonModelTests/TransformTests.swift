@@ -21,7 +21,7 @@ enum VertexIdentityAttributes {
       VertexAttribute(name: "u64", values: indices.map { UInt64($0 + 1) }),
       VertexAttribute(name: "f32", values: indices.map { Float($0) + 0.5 }),
       VertexAttribute(name: "f64", values: indices.map { Double($0) + 0.25 }),
-      VertexAttribute(name: "offsets", componentCount: 3, values: indices.flatMap { [Int16($0), Int16(-$0), Int16(1000 + $0)] }),
+      VertexAttribute(name: "offsets", valuesPerVertex: 3, values: indices.flatMap { [Int16($0), Int16(-$0), Int16(1000 + $0)] }),
     ]
   }
 
@@ -39,7 +39,7 @@ enum VertexIdentityAttributes {
     case .float32: try attribute.values(as: Float.self).map(Double.init)
     case .float64: try attribute.values(as: Double.self)
     }
-    let width = attribute.componentCount
+    let width = attribute.valuesPerVertex
     return stride(from: 0, to: values.count, by: width).map { Array(values[$0..<min($0 + width, values.count)]) }
   }
 
@@ -52,7 +52,7 @@ enum VertexIdentityAttributes {
     for (carried, source) in zip(result.attributes, original.attributes) {
       let sourceRows = try Self.rows(source)
       #expect(try Self.rows(carried) == rows.map { sourceRows[$0] }, "\(source.name)", sourceLocation: sourceLocation)
-      let width = source.componentCount * source.dataType.byteWidth
+      let width = source.valuesPerVertex * source.dataType.byteWidth
       #expect(carried.bytes.count == rows.count * width, "\(source.name)", sourceLocation: sourceLocation)
     }
   }
@@ -83,7 +83,7 @@ struct TransformTests {
     #expect(merged.radii == [1, 2, 3, 4, 5])
     #expect(merged.vertexTypes == [0, 0, 0, 2, 3])
     #expect(merged.cableLength == 3)
-    #expect(merged.componentCount == 2)
+    #expect(merged.connectedComponentCount() == 2)
   }
 
   @Test("Merging keeps the first non-nil id, and nothing merges to an empty skeleton")
@@ -198,7 +198,7 @@ struct TransformTests {
     #expect(consolidated.radii == [1, 2, 3, 4])
     #expect(consolidated.vertexTypes == [1, 1, 1, 2])
     #expect(consolidated.cableLength == 3)
-    #expect(consolidated.componentCount == 1)
+    #expect(consolidated.connectedComponentCount() == 1)
     #expect(consolidated.terminalVertices == [0, 3])
   }
 

@@ -23,7 +23,7 @@ struct SkeletonRecord: Decodable, Sendable, CustomTestStringConvertible {
   var testDescription: String { name }
 
   var descriptors: [AttributeDescriptor] {
-    attributes.map { AttributeDescriptor(name: $0.id, dataType: DataType(rawValue: $0.data_type)!, componentCount: $0.num_components) }
+    attributes.map { AttributeDescriptor(name: $0.id, dataType: DataType(rawValue: $0.data_type)!, valuesPerVertex: $0.num_components) }
   }
 
   /// Checks `skeleton` against the record: every vertex, edge and attribute value.

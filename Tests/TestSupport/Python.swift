@@ -1,6 +1,6 @@
 import Foundation
 
-/// Runs the Python reference (`mapbuffer==1.2.0`, `osteoid==0.7.4`) from the project's venv.
+/// Runs the Python reference (`mapbuffer==1.2.0`, `osteoid==0.7.4`, and `morphio==3.5.0` for SWC) from the project's venv.
 ///
 /// The README's test command (`Scripts/test`) creates `.venv` with both packages before the
 /// tests run; a test that needs Python is skipped with the reason when it is missing, or fails

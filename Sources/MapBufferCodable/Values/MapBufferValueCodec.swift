@@ -19,6 +19,13 @@ public struct MapBufferValueCodec<Value>: Sendable {
   /// Makes a value from an item's bytes borrowed for the call, when the codec can: used instead
   /// of ``decode`` for uncompressed maps in memory, where the bytes are the map's own.
   public var decodeBorrowed: (@Sendable (UnsafeRawBufferPointer) throws -> Value)?
+  /// Makes a value from an item's decoded bytes and the key it is stored under, when the value
+  /// keeps its key (a skeleton's `id` is its label); `nil` to use ``decode`` alone.
+  public var decodeStored: (@Sendable (_ bytes: Data, _ key: UInt64) throws -> Value)?
+  /// ``decodeStored`` from borrowed bytes, for uncompressed maps in memory. A codec with
+  /// ``decodeStored`` and without this reads through ``decodeStored`` (never ``decodeBorrowed``,
+  /// which would lose the key).
+  public var decodeStoredBorrowed: (@Sendable (_ bytes: UnsafeRawBufferPointer, _ key: UInt64) throws -> Value)?
 
   /// A codec with the given conversions; `decodeBorrowed`, if given, must make the same value
   /// as `decode` from the same bytes.
@@ -30,14 +37,78 @@ public struct MapBufferValueCodec<Value>: Sendable {
     self.encode = encode
     self.decodeBorrowed = decodeBorrowed
   }
+
+  /// A codec whose values keep the key they are stored under: typed maps decode with
+  /// `decodeStored` (and `decodeStoredBorrowed`, if given, from an uncompressed map's own
+  /// bytes), and ``decode`` (for bytes without a key) with `decodeStored` given `nil`.
+  public init(
+    decodeStored: @escaping @Sendable (_ bytes: Data, _ key: UInt64?) throws -> Value,
+    encode: @escaping @Sendable (Value) throws -> Data,
+    decodeStoredBorrowed: (@Sendable (_ bytes: UnsafeRawBufferPointer, _ key: UInt64) throws -> Value)? = nil
+  ) {
+    self.decode = { try decodeStored($0, nil) }
+    self.encode = encode
+    self.decodeStored = { try decodeStored($0, $1) }
+    self.decodeStoredBorrowed = decodeStoredBorrowed
+  }
+
+  /// The value of an item stored under `key`: ``decodeStored`` when set, else ``decode``.
+  public func decode(_ bytes: Data, storedUnder key: UInt64) throws -> Value {
+    if let decodeStored { return try decodeStored(bytes, key) }
+    return try decode(bytes)
+  }
+
+  /// How to make the value of an item stored under a key from borrowed bytes, if the codec can
+  /// without losing the key: ``decodeStoredBorrowed``, or ``decodeBorrowed`` for a codec that
+  /// keeps no key.
+  package var borrowedDecoder: (@Sendable (_ bytes: UnsafeRawBufferPointer, _ key: UInt64) throws -> Value)? {
+    if let decodeStoredBorrowed { return decodeStoredBorrowed }
+    guard decodeStored == nil, let decodeBorrowed else { return nil }
+    return { bytes, _ in try decodeBorrowed(bytes) }
+  }
+}
+
+/// A ``MapBufferValue`` that keeps the key it is stored under, as a skeleton keeps its label as
+/// its `id`: typed maps decode it with ``init(mapBufferBytes:storedUnder:)-(Data,_)``.
+public protocol KeyedMapBufferValue: MapBufferValue {
+  /// Makes a value from the decoded bytes of the item stored under `key`.
+  init(mapBufferBytes bytes: Data, storedUnder key: UInt64) throws
+
+  /// Makes a value from the bytes of the item stored under `key`, borrowed for the call. The
+  /// default copies them into a `Data` for ``init(mapBufferBytes:storedUnder:)-(Data,_)``.
+  init(mapBufferBytes bytes: UnsafeRawBufferPointer, storedUnder key: UInt64) throws
+}
+
+extension KeyedMapBufferValue {
+  /// Copies the borrowed bytes into a `Data` for ``init(mapBufferBytes:storedUnder:)-(Data,_)``.
+  public init(mapBufferBytes bytes: UnsafeRawBufferPointer, storedUnder key: UInt64) throws {
+    try self.init(mapBufferBytes: Data(bytes), storedUnder: key)
+  }
 }
 
 extension MapBufferValueCodec where Value: MapBufferValue {
-  /// The conversions of the value's ``MapBufferValue`` conformance.
+  /// The conversions of the value's ``MapBufferValue`` conformance, borrowed form included.
+  /// A ``KeyedMapBufferValue`` is also given the key it is stored under.
   public static var conformance: Self {
-    Self(
+    var codec = Self(
       decode: { try Value(mapBufferBytes: $0) }, encode: { try $0.mapBufferBytes() },
       decodeBorrowed: { try Value(mapBufferBytes: $0) })
+    if let keyed = Value.self as? any KeyedMapBufferValue.Type {
+      // `keyed` is `Value.self`, so the casts always succeed.
+      codec.decodeStored = { bytes, key in
+        guard let value = try keyed.init(mapBufferBytes: bytes, storedUnder: key) as? Value else {
+          return try Value(mapBufferBytes: bytes)
+        }
+        return value
+      }
+      codec.decodeStoredBorrowed = { bytes, key in
+        guard let value = try keyed.init(mapBufferBytes: bytes, storedUnder: key) as? Value else {
+          return try Value(mapBufferBytes: bytes)
+        }
+        return value
+      }
+    }
+    return codec
   }
 }
 

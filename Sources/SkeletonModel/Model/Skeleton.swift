@@ -8,11 +8,11 @@ import Foundation
 /// views of the two default attributes, `radius` (float32) and `vertex_types` (uint8, SWC codes).
 ///
 /// ```swift
-/// var skeleton = Skeleton(id: 7, vertices: [Vertex(0, 0, 0), Vertex(3, 4, 0)], edges: [Edge(0, 1)])
+/// var skeleton = Skeleton(id: 7, vertices: [Skeleton.Vertex(0, 0, 0), Skeleton.Vertex(3, 4, 0)], edges: [Skeleton.Edge(0, 1)])
 /// skeleton.radii = [1, 2]
 /// skeleton.cableLength   // 5
 /// ```
-public struct Skeleton: Sendable, Equatable {
+public struct Skeleton: Sendable, Hashable {
   /// The segment id (label), when known.
   public var id: UInt64?
   /// The vertices' positions.
@@ -78,47 +78,4 @@ public struct Skeleton: Sendable, Equatable {
       setAttribute(VertexAttribute(name: VertexAttribute.vertexTypesName, values: newValue))
     }
   }
-}
-
-/// A vertex position: three float32 coordinates, laid out as the precomputed encoding stores them.
-public struct Vertex: Sendable, Hashable, CustomStringConvertible {
-  /// The x coordinate.
-  public var x: Float
-  /// The y coordinate.
-  public var y: Float
-  /// The z coordinate.
-  public var z: Float
-
-  /// A vertex at `(x, y, z)`.
-  public init(_ x: Float, _ y: Float, _ z: Float) {
-    self.x = x
-    self.y = y
-    self.z = z
-  }
-
-  /// The position as a SIMD vector.
-  public var simd: SIMD3<Float> { SIMD3(x, y, z) }
-
-  /// `(x, y, z)`.
-  public var description: String { "(\(x), \(y), \(z))" }
-}
-
-/// An edge: the indices of the two vertices it joins, laid out as the precomputed encoding stores them.
-public struct Edge: Sendable, Hashable, CustomStringConvertible {
-  /// The first vertex's index.
-  public var a: UInt32
-  /// The second vertex's index.
-  public var b: UInt32
-
-  /// An edge joining vertices `a` and `b`.
-  public init(_ a: UInt32, _ b: UInt32) {
-    self.a = a
-    self.b = b
-  }
-
-  /// The same edge with its ends in ascending order.
-  public var normalized: Edge { a <= b ? self : Edge(b, a) }
-
-  /// `a-b`.
-  public var description: String { "\(a)-\(b)" }
 }

@@ -26,13 +26,15 @@ public struct SkeletonError: MapBufferCodedError, Sendable, Equatable, CustomStr
     /// An attribute has a component count below 1.
     case invalidComponentCount(name: String, componentCount: Int)
     /// An attribute was read as another type than it holds.
-    case attributeTypeMismatch(name: String, stored: DataType, requested: DataType)
+    case attributeTypeMismatch(name: String, stored: VertexAttribute.DataType, requested: VertexAttribute.DataType)
     /// Fragments to merge carry different attributes.
     case attributeMismatch(expected: [AttributeDescriptor], found: [AttributeDescriptor])
     /// More vertices or edges than the encoding's 32-bit counts allow.
     case tooLarge(vertexCount: Int, edgeCount: Int)
     /// An SWC line cannot be parsed.
     case invalidSWC(line: Int, reason: String)
+    /// A skeleton layer's `info` describes files this package does not read (a sharded layer).
+    case unsupportedLayer(reason: String)
 
     /// The code of this reason.
     package var code: Code {
@@ -46,6 +48,7 @@ public struct SkeletonError: MapBufferCodedError, Sendable, Equatable, CustomStr
       case .attributeMismatch: .attributeMismatch
       case .tooLarge: .tooLarge
       case .invalidSWC: .invalidSWC
+      case .unsupportedLayer: .unsupportedLayer
       }
     }
 
@@ -70,6 +73,8 @@ public struct SkeletonError: MapBufferCodedError, Sendable, Equatable, CustomStr
         "\(vertexCount) vertices and \(edgeCount) edges exceed the encoding's 32-bit counts"
       case let .invalidSWC(line, reason):
         "SWC line \(line): \(reason)"
+      case let .unsupportedLayer(reason):
+        "unsupported skeleton layer: \(reason)"
       }
     }
   }
@@ -121,7 +126,7 @@ public struct SkeletonError: MapBufferCodedError, Sendable, Equatable, CustomStr
     Self(.invalidComponentCount(name: name, componentCount: componentCount))
   }
   /// An attribute was read as another type than it holds.
-  public static func attributeTypeMismatch(name: String, stored: DataType, requested: DataType) -> Self {
+  public static func attributeTypeMismatch(name: String, stored: VertexAttribute.DataType, requested: VertexAttribute.DataType) -> Self {
     Self(.attributeTypeMismatch(name: name, stored: stored, requested: requested))
   }
   /// Fragments to merge carry different attributes.
@@ -135,6 +140,11 @@ public struct SkeletonError: MapBufferCodedError, Sendable, Equatable, CustomStr
   /// An SWC line cannot be parsed.
   public static func invalidSWC(line: Int, reason: String) -> Self {
     Self(.invalidSWC(line: line, reason: reason))
+  }
+
+  /// A skeleton layer's `info` describes files this package does not read (a sharded layer).
+  public static func unsupportedLayer(reason: String) -> Self {
+    Self(.unsupportedLayer(reason: reason))
   }
 }
 
@@ -157,4 +167,6 @@ extension MapBufferErrorCode where Domain == SkeletonError {
   public static var tooLarge: Self { Self("tooLarge") }
   /// An SWC line cannot be parsed.
   public static var invalidSWC: Self { Self("invalidSWC") }
+  /// A skeleton layer's `info` describes files this package does not read.
+  public static var unsupportedLayer: Self { Self("unsupportedLayer") }
 }

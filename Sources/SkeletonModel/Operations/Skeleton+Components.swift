@@ -6,8 +6,8 @@ import Foundation
 struct SkeletonAdjacency {
   /// `vertexCount + 1` offsets into `neighbors`.
   var offsets: [Int]
-  /// The neighbours of every vertex, concatenated.
-  var neighbors: [Int]
+  /// The neighbours of every vertex, concatenated (vertex indices fit in 32 bits, as in edges).
+  var neighbors: [UInt32]
 
   init(_ skeleton: Skeleton) {
     let count = skeleton.vertices.count
@@ -20,23 +20,26 @@ struct SkeletonAdjacency {
       offsets[b + 1] += 1
     }
     for v in 0..<count { offsets[v + 1] += offsets[v] }
-    var next = offsets
-    var neighbors = [Int](repeating: 0, count: offsets[count])
+    var neighbors = [UInt32](repeating: 0, count: offsets[count])
+    // Fill with offsets[v] as vertex v's cursor, which leaves it at v's end (v + 1's start),
+    // then shift back: no second array of cursors.
     for edge in skeleton.edges {
       let a = Int(edge.a)
       let b = Int(edge.b)
       guard a < count, b < count else { continue }
-      neighbors[next[a]] = b
-      next[a] += 1
-      neighbors[next[b]] = a
-      next[b] += 1
+      neighbors[offsets[a]] = edge.b
+      offsets[a] += 1
+      neighbors[offsets[b]] = edge.a
+      offsets[b] += 1
     }
+    for v in stride(from: count, to: 0, by: -1) { offsets[v] = offsets[v - 1] }
+    offsets[0] = 0
     self.offsets = offsets
     self.neighbors = neighbors
   }
 
   /// The neighbours of `vertex`, in edge order.
-  func neighbors(of vertex: Int) -> ArraySlice<Int> {
+  func neighbors(of vertex: Int) -> ArraySlice<UInt32> {
     neighbors[offsets[vertex]..<offsets[vertex + 1]]
   }
 }
@@ -63,9 +66,9 @@ extension Skeleton {
       while head < queue.count {
         let vertex = queue[head]
         head += 1
-        for neighbor in adjacency.neighbors(of: vertex) where labels[neighbor] < 0 {
-          labels[neighbor] = nextLabel
-          queue.append(neighbor)
+        for neighbor in adjacency.neighbors(of: vertex) where labels[Int(neighbor)] < 0 {
+          labels[Int(neighbor)] = nextLabel
+          queue.append(Int(neighbor))
         }
       }
       nextLabel += 1
@@ -74,7 +77,9 @@ extension Skeleton {
   }
 
   /// The number of connected components; 0 for a skeleton without vertices. See ``componentLabels()``.
-  public var componentCount: Int {
+  ///
+  /// A method, not a property: every call runs the graph search.
+  public func connectedComponentCount() -> Int {
     (componentLabels().max() ?? -1) + 1
   }
 

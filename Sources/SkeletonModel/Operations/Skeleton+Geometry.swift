@@ -5,14 +5,14 @@ import Foundation
 /// The box is closed: a point on a face, edge or corner is inside, so
 /// `BoundingBox(minimum: v, maximum: v).contains(v)` holds. A box whose minimum exceeds its
 /// maximum on some axis contains nothing.
-public struct BoundingBox: Sendable, Hashable {
+public struct BoundingBox: Sendable, Hashable, Codable {
   /// The corner with the smallest coordinates (inclusive).
-  public var minimum: Vertex
+  public var minimum: Skeleton.Vertex
   /// The corner with the largest coordinates (inclusive).
-  public var maximum: Vertex
+  public var maximum: Skeleton.Vertex
 
   /// A box spanning `minimum` to `maximum`, both corners included.
-  public init(minimum: Vertex, maximum: Vertex) {
+  public init(minimum: Skeleton.Vertex, maximum: Skeleton.Vertex) {
     self.minimum = minimum
     self.maximum = maximum
   }
@@ -20,7 +20,7 @@ public struct BoundingBox: Sendable, Hashable {
   /// Whether `v` lies in the closed box: `minimum <= v <= maximum` on every axis.
   ///
   /// A vertex with a NaN coordinate is never inside.
-  public func contains(_ v: Vertex) -> Bool {
+  public func contains(_ v: Skeleton.Vertex) -> Bool {
     minimum.x <= v.x && v.x <= maximum.x
       && minimum.y <= v.y && v.y <= maximum.y
       && minimum.z <= v.z && v.z <= maximum.z

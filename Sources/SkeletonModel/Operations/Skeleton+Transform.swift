@@ -9,19 +9,28 @@ extension Skeleton {
   /// concatenated the same way. The result's ``id`` is the first non-`nil` id. Duplicated
   /// boundary vertices stay duplicated: call ``consolidated()`` to join them.
   ///
-  /// Every fragment must carry the same attributes (names, types and component counts, in the
+  /// Every fragment must carry the same attributes (names, types and values per vertex, in the
   /// same order), except fragments without vertices, which add nothing and are not checked. When
   /// every fragment is empty the result carries the first fragment's attributes.
   ///
   /// - Throws: ``SkeletonError/attributeMismatch(expected:found:)`` when a non-empty fragment
   ///   carries other attributes than the first non-empty one;
   ///   ``SkeletonError/attributeSizeMismatch(name:byteCount:expected:)`` when an attribute of a
-  ///   non-empty fragment does not hold one value per vertex and component;
+  ///   non-empty fragment does not hold one value per vertex and component value;
   ///   ``SkeletonError/invalidComponentCount(name:componentCount:)`` for a component count below 1;
   ///   ``SkeletonError/edgeOutOfRange(edge:vertex:vertexCount:)`` when a fragment's edge names a
   ///   vertex it does not have; ``SkeletonError/tooLarge(vertexCount:edgeCount:)`` when the
   ///   total vertex or edge count exceeds `UInt32.max`.
   public static func merged(_ fragments: [Skeleton]) throws -> Skeleton {
+    try mergedFragments(fragments)
+  }
+
+  /// This skeleton joined with `other`: `Skeleton.merged([self, other])`; see ``merged(_:)``.
+  public func merged(with other: Skeleton) throws -> Skeleton {
+    try Self.mergedFragments([self, other])
+  }
+
+  private static func mergedFragments(_ fragments: [Skeleton]) throws -> Skeleton {
     var vertexTotal = 0
     var edgeTotal = 0
     for fragment in fragments {
@@ -39,8 +48,8 @@ extension Skeleton {
         throw SkeletonError.attributeMismatch(expected: descriptors, found: found)
       }
       for attribute in fragment.attributes {
-        guard attribute.componentCount >= 1 else {
-          throw SkeletonError.invalidComponentCount(name: attribute.name, componentCount: attribute.componentCount)
+        guard attribute.valuesPerVertex >= 1 else {
+          throw SkeletonError.invalidComponentCount(name: attribute.name, componentCount: attribute.valuesPerVertex)
         }
         let expected = attribute.descriptor.byteCount(forVertexCount: fragment.vertices.count) ?? .max
         guard attribute.bytes.count == expected else {
@@ -163,7 +172,7 @@ extension Skeleton {
   }
 
   private static func gatherRows(of attribute: VertexAttribute, rows: some Collection<Int>) -> Data {
-    let (width, widthOverflow) = max(0, attribute.componentCount).multipliedReportingOverflow(by: attribute.dataType.byteWidth)
+    let (width, widthOverflow) = max(0, attribute.valuesPerVertex).multipliedReportingOverflow(by: attribute.dataType.byteWidth)
     let (size, sizeOverflow) = rows.count.multipliedReportingOverflow(by: width)
     guard !widthOverflow, !sizeOverflow, width > 0 else { return Data() }
     var out = Data(count: size)

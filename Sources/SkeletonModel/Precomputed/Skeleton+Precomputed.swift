@@ -46,8 +46,8 @@ extension Skeleton {
     if raw.count > edgesEnd {
       var start = edgesEnd
       for descriptor in descriptors ?? AttributeDescriptor.defaults {
-        guard descriptor.componentCount >= 1 else {
-          throw SkeletonError.invalidComponentCount(name: descriptor.name, componentCount: descriptor.componentCount)
+        guard descriptor.valuesPerVertex >= 1 else {
+          throw SkeletonError.invalidComponentCount(name: descriptor.name, componentCount: descriptor.valuesPerVertex)
         }
         guard let size = descriptor.byteCount(forVertexCount: Int(vertexCount)), size <= raw.count - start else {
           let size = descriptor.byteCount(forVertexCount: Int(vertexCount)) ?? .max
@@ -56,7 +56,7 @@ extension Skeleton {
           throw SkeletonError.attributeOutOfBounds(name: descriptor.name, end: end, byteCount: raw.count)
         }
         attributes.append(VertexAttribute(
-          name: descriptor.name, dataType: descriptor.dataType, componentCount: descriptor.componentCount,
+          name: descriptor.name, dataType: descriptor.dataType, valuesPerVertex: descriptor.valuesPerVertex,
           bytes: Data(UnsafeRawBufferPointer(rebasing: raw[start..<(start + size)]))))
         start += size
       }
@@ -76,8 +76,8 @@ extension Skeleton {
     }
     var size = 8 + 12 * vertices.count + 8 * edges.count
     for attribute in attributes {
-      guard attribute.componentCount >= 1 else {
-        throw SkeletonError.invalidComponentCount(name: attribute.name, componentCount: attribute.componentCount)
+      guard attribute.valuesPerVertex >= 1 else {
+        throw SkeletonError.invalidComponentCount(name: attribute.name, componentCount: attribute.valuesPerVertex)
       }
       let expected = attribute.descriptor.byteCount(forVertexCount: vertices.count) ?? .max
       guard attribute.bytes.count == expected else {
@@ -108,5 +108,5 @@ extension Skeleton {
   }
 }
 
-extension Vertex: BitwiseCopyable {}
-extension Edge: BitwiseCopyable {}
+extension Skeleton.Vertex: BitwiseCopyable {}
+extension Skeleton.Edge: BitwiseCopyable {}

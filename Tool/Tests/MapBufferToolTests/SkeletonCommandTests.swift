@@ -200,7 +200,7 @@ struct SkeletonCommandTests {
 
   private func checkSWC(_ text: String, _ fixture: SkeletonFixture, sourceLocation: SourceLocation = #_sourceLocation) throws {
     let parsed = try Skeleton(swc: text)
-    let key: (Vertex) -> [Float] = { [$0.x, $0.y, $0.z] }
+    let key: (Skeleton.Vertex) -> [Float] = { [$0.x, $0.y, $0.z] }
     let sortedParsed = parsed.vertices.map(key).sorted { $0.lexicographicallyPrecedes($1) }
     let sortedExpected = fixture.vertices.sorted { $0.lexicographicallyPrecedes($1) }
     #expect(sortedParsed == sortedExpected, "\(fixture): SWC vertex set differs", sourceLocation: sourceLocation)
@@ -284,5 +284,81 @@ struct SkeletonCommandTests {
     #expect(result.status != 0)
     #expect(result.standardOutput.isEmpty)
     #expect(result.standardError.contains("--json") && result.standardError.contains("--swc"))
+  }
+
+  // MARK: --info
+
+  /// A radius-only layer (what navis writes): its info and a fragment map of two skeletons.
+  private func radiusOnlyLayer(in directory: URL) throws -> (map: URL, info: URL, skeleton: Skeleton) {
+    let layout = [AttributeDescriptor(name: "radius", dataType: .float32)]
+    let info = SkeletonLayerInfo(transform: [2, 0, 0, 10, 0, 2, 0, 0, 0, 0, 40, 0], vertexAttributes: layout)
+    let skeleton = Skeleton(
+      vertices: [Skeleton.Vertex(0, 0, 0), Skeleton.Vertex(3, 4, 0), Skeleton.Vertex(3, 4, 1)],
+      edges: [Skeleton.Edge(0, 1), Skeleton.Edge(1, 2)],
+      attributes: [VertexAttribute(name: "radius", values: [Float(1), 2, 0.5])])
+    let data = try MapBufferWriter(compression: .brotli).encode([5: skeleton.precomputed(), 6: skeleton.precomputed()])
+    let mapURL = directory.appendingPathComponent("layer.frags")
+    let infoURL = directory.appendingPathComponent("info")
+    try data.write(to: mapURL)
+    try JSONEncoder().encode(info).write(to: infoURL)
+    return (mapURL, infoURL, skeleton)
+  }
+
+  @Test("--info: a radius-only layer decodes with its attributes; --physical applies its transform; the id is the key")
+  func layerInfo() throws {
+    try withTemporaryDirectory { directory in
+      let (map, info, skeleton) = try radiusOnlyLayer(in: directory)
+      let result = try ToolRunner.run(["skeleton", map.path, "5", "--info", info.path, "--json"])
+      expectSuccess(result, "skeleton --info --json")
+      let decoded = try JSONDecoder().decode(Skeleton.self, from: result.standardOutput)
+      var expected = skeleton
+      expected.id = 5
+      #expect(decoded == expected)
+      let summary = try ToolRunner.run(["skeleton", map.path, "6", "--info", info.path])
+      expectSuccess(summary, "skeleton --info")
+      #expect(summary.output.contains("id: 6\n") && summary.output.contains("attributes: radius (float32)\n"))
+      let physical = try ToolRunner.run(["skeleton", map.path, "5", "--info", info.path, "--physical", "--swc"])
+      expectSuccess(physical, "skeleton --info --physical --swc")
+      let read = try Skeleton(swc: physical.standardOutput)
+      #expect(read.vertices == [Skeleton.Vertex(10, 0, 0), Skeleton.Vertex(16, 8, 0), Skeleton.Vertex(16, 8, 40)])
+      #expect(read.radii == [1, 2, 0.5])
+      // Without the info the default layout does not fit the radius-only bytes: a clear failure.
+      let without = try ToolRunner.run(["skeleton", map.path, "5"])
+      expectOneLineFailure(without, "skeleton without --info", mentioning: ["5"])
+    }
+  }
+
+  @Test("--info from an http URL, as a file is read")
+  func layerInfoFromURL() throws {
+    try withTemporaryDirectory { directory in
+      let (map, info, _) = try radiusOnlyLayer(in: directory)
+      let server = try NginxServer()
+      defer { server.stop() }
+      try server.publish(Data(contentsOf: info), at: "layer/info")
+      try server.publish(Data(contentsOf: map), at: "layer/cell.frags")
+      let local = try ToolRunner.run(["skeleton", map.path, "5", "--info", info.path, "--json"])
+      expectSuccess(local, "skeleton --info --json")
+      let remote = try ToolRunner.run([
+        "skeleton", server.url("layer/cell.frags").absoluteString, "5", "--info", server.url("layer/info").absoluteString, "--json",
+      ])
+      expectSuccess(remote, "skeleton URL --info URL")
+      #expect(remote.standardOutput == local.standardOutput)
+    }
+  }
+
+  @Test("--info of a sharded layer, of another layer type, or --physical without --info: refused with one line")
+  func layerInfoRefused() throws {
+    try withTemporaryDirectory { directory in
+      let (map, _, _) = try radiusOnlyLayer(in: directory)
+      let sharded = directory.appendingPathComponent("sharded-info")
+      try Data(#"{"@type": "neuroglancer_skeletons", "vertex_attributes": [], "sharding": {"@type": "neuroglancer_uint64_sharded_v1"}}"#.utf8).write(to: sharded)
+      let result = try ToolRunner.run(["skeleton", map.path, "5", "--info", sharded.path])
+      expectOneLineFailure(result, "skeleton --info sharded", mentioning: ["sharded"])
+      let mesh = directory.appendingPathComponent("mesh-info")
+      try Data(#"{"@type": "neuroglancer_legacy_mesh"}"#.utf8).write(to: mesh)
+      expectOneLineFailure(try ToolRunner.run(["skeleton", map.path, "5", "--info", mesh.path]), "mesh info", mentioning: ["neuroglancer_legacy_mesh"])
+      let physical = try ToolRunner.run(["skeleton", map.path, "5", "--physical"])
+      #expect(physical.status != 0 && physical.standardError.contains("--info"))
+    }
   }
 }
