@@ -34,7 +34,12 @@ import Darwin
 
   /// How a file is opened.
   public enum AccessMode: Sendable {
-    case readOnly, writeOnly, readWrite
+    /// Reading only (`O_RDONLY`).
+    case readOnly
+    /// Writing only (`O_WRONLY`).
+    case writeOnly
+    /// Reading and writing (`O_RDWR`).
+    case readWrite
 
     var flags: Int32 {
       switch self {
@@ -47,7 +52,9 @@ import Darwin
 
   /// Options of ``open(_:_:options:permissions:relativeTo:)``.
   public struct OpenOptions: OptionSet, Sendable {
+    /// The `open(2)` flags.
     public let rawValue: Int32
+    /// The options whose `open(2)` flags are `rawValue`.
     public init(rawValue: Int32) { self.rawValue = rawValue }
     /// Create the file if it does not exist (`O_CREAT`).
     public static let create = OpenOptions(rawValue: O_CREAT)
