@@ -34,7 +34,12 @@ import Darwin
 
   /// How a file is opened.
   public enum AccessMode: Sendable {
-    case readOnly, writeOnly, readWrite
+    /// Reading only (`O_RDONLY`).
+    case readOnly
+    /// Writing only (`O_WRONLY`).
+    case writeOnly
+    /// Reading and writing (`O_RDWR`).
+    case readWrite
 
     var flags: Int32 {
       switch self {
@@ -47,7 +52,9 @@ import Darwin
 
   /// Options of ``open(_:_:options:permissions:relativeTo:)``.
   public struct OpenOptions: OptionSet, Sendable {
+    /// The `open(2)` flags.
     public let rawValue: Int32
+    /// The options whose `open(2)` flags are `rawValue`.
     public init(rawValue: Int32) { self.rawValue = rawValue }
     /// Create the file if it does not exist (`O_CREAT`).
     public static let create = OpenOptions(rawValue: O_CREAT)
@@ -148,16 +155,13 @@ import Darwin
     }
   }
 
-  /// Reads from the current position to the end of the file, `sizeHint` bytes expected;
-  /// at most `limit` bytes (more is an `EFBIG` error).
-  public func readToEnd(sizeHint: Int, limit: Int = .max) throws -> Data {
-    var data = Data(count: max(0, min(sizeHint, limit)) + 1)
+  /// Reads from the current position to the end of the file, `sizeHint` bytes expected (a file
+  /// that grew meanwhile is read to its new end).
+  public func readToEnd(sizeHint: Int) throws -> Data {
+    var data = Data(count: max(0, sizeHint) + 1)
     var done = 0
     while true {
-      if done == data.count {
-        guard data.count <= limit else { throw SystemCall.error("read", path: path, errno: EFBIG) }
-        data.count = min(data.count * 2, limit &+ 1)
-      }
+      if done == data.count { data.count *= 2 }
       let result = try data.withUnsafeMutableBytes { buffer in
         try SystemCall.retryingOnInterrupt("read", path: path) {
           systemRead(rawValue, buffer.baseAddress! + done, buffer.count - done)

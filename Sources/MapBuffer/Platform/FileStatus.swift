@@ -53,14 +53,4 @@ import Darwin
       throw SystemCall.error("stat", path: path, errno: code)
     }
   }
-
-  /// The `errno` that describes a file of this kind where a regular file was wanted.
-  public var notRegularFileErrno: Int32 {
-    switch kind {
-    case .regularFile: 0
-    case .directory: EISDIR
-    case .symbolicLink: ELOOP
-    case .other: ENODEV
-    }
-  }
 }

@@ -51,11 +51,6 @@ import Foundation
     return (result, Registration(id: nextID))
   }
 
-  /// Registers `path`, which the caller has just made.
-  public func register(_ path: String, as kind: Kind) throws -> Registration {
-    try register(kind) { ((), path) }.1
-  }
-
   /// Forgets a registration: the path became the user's file, or was removed.
   public func unregister(_ registration: Registration) {
     lock.lock()

@@ -66,10 +66,10 @@ enum RemoteInput {
     }
   }
 
-  /// Copies the object at `argument` into a file in a new private folder (0700) in the temporary
-  /// folder, calls `body` with it, then removes the folder: what `body` maps or keeps open stays
-  /// readable after the name is gone. The folder is registered with ``TemporaryFiles``, so that
-  /// a download stopped by a signal leaves nothing behind.
+  /// Copies the object at `argument` into a private file (0600) in a new private folder (0700)
+  /// in the temporary folder, calls `body` with it, then removes the folder: what `body` maps or
+  /// keeps open stays readable after the name is gone. The folder is registered with
+  /// ``TemporaryFiles``, so that a download stopped by a signal leaves nothing behind.
   private static func withLocalCopy<Result>(_ argument: String, _ body: (URL) throws -> Result) async throws -> Result {
     let url = try url(argument)
     let (folder, registration) = try describingFailures("cannot create a temporary folder") {
@@ -85,6 +85,9 @@ enum RemoteInput {
     }
     let copy = URL(fileURLWithPath: folder).appendingPathComponent("object")
     try await describingFailures(displayName(argument)) {
+      // An empty 0600 file first: the download replaces it atomically and keeps its mode, so
+      // the copy is private from its first byte, whatever the umask.
+      try FileDescriptor.open(copy.path, .writeOnly, options: [.create, .exclusiveCreate], permissions: 0o600).close()
       try await RemoteMapBuffer.download(from: url, to: copy, configuration: configuration)
     }
     return try body(copy)
@@ -118,10 +121,11 @@ extension MapFile {
     }
   }
 
-  /// Opens `argument` for reading a few items: a local file, or a URL's header and index fetched
-  /// over HTTP, its items then one request each (an IntMap URL is copied whole).
-  static func openForItems(_ argument: String) async throws -> ItemAccess {
-    guard RemoteInput.isURL(argument) else { return .local(try open(argument)) }
+  /// Opens `argument` for reading items: a local file (memory-mapped, or with positional reads
+  /// where `access` says so, for reading every item), or a URL's header and index fetched over
+  /// HTTP, its items then one request each (an IntMap URL is copied whole).
+  static func openForItems(_ argument: String, access: MapBuffer.FileAccess = .memoryMapped) async throws -> ItemAccess {
+    guard RemoteInput.isURL(argument) else { return .local(try open(argument, access: access)) }
     #if HTTP
     let url = try RemoteInput.url(argument)
     do {
