@@ -6,7 +6,7 @@ extension TypedMapBuffer: CustomStringConvertible, CustomDebugStringConvertible 
     "TypedMapBuffer<\(Value.self)>" + String(map.description.dropFirst("MapBuffer".count))
   }
 
-  /// The summary with the layout and where the bytes are, as ``MapBuffer/MapBuffer/debugDescription``.
+  /// The summary with the layout and where the bytes are, as `MapBuffer.debugDescription`.
   public var debugDescription: String {
     "TypedMapBuffer<\(Value.self)>" + String(map.debugDescription.dropFirst("MapBuffer".count))
   }

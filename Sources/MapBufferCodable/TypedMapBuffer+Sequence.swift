@@ -30,7 +30,7 @@ extension TypedMapBuffer: Sequence {
     /// The entry's value, read and decoded on each access.
     ///
     /// - Throws: ``TypedMapBufferError`` naming ``key`` when the bytes do not decode, or the
-    ///   ``MapBuffer/MapBufferError`` of a corrupt item.
+    ///   `MapBufferError` of a corrupt item.
     public var value: Value {
       get throws {
         if compression == .none, let borrowed = codec.borrowedDecoder {

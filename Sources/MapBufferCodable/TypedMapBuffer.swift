@@ -1,11 +1,11 @@
 import Foundation
 import MapBuffer
 
-/// A ``MapBuffer`` whose values are decoded into `Value` on access.
+/// A `MapBuffer` whose values are decoded into `Value` on access.
 ///
 /// The map's bytes stay as they are; a lookup decodes the one item it reads, and iteration
 /// decodes one item at a time. Any byte source works: bytes, a memory-mapped file, a file read
-/// with positional reads, or an existing ``MapBuffer``.
+/// with positional reads, or an existing `MapBuffer`.
 ///
 /// ```swift
 /// let skeletons = try TypedMapBuffer<Skeleton>(data)
@@ -45,7 +45,7 @@ public struct TypedMapBuffer<Value>: Sendable {
   /// The decoded value for `key`, or `nil` if the map has no such key.
   ///
   /// - Throws: ``TypedMapBufferError/decodingFailed(key:underlying:)`` naming the key when the
-  ///   bytes do not decode as `Value`, or the ``MapBufferError`` of a corrupt item.
+  ///   bytes do not decode as `Value`, or the `MapBufferError` of a corrupt item.
   ///
   /// For an uncompressed map in memory (bytes or a mapped file) a codec with a borrowed form
   /// (``MapBufferValueCodec/decodeBorrowed``, as every ``MapBufferValue`` conformance has) makes
@@ -70,7 +70,7 @@ public struct TypedMapBuffer<Value>: Sendable {
   public var isEmpty: Bool { map.isEmpty }
 
   /// The keys in ascending order: a lazy collection over the index that cannot fail
-  /// (see ``MapBuffer/MapBuffer/keys``).
+  /// (see `MapBuffer.keys`).
   public var keys: MapBuffer.Keys { map.keys }
 
   // MARK: Iteration
@@ -108,7 +108,7 @@ public struct TypedMapBuffer<Value>: Sendable {
   /// Serializes `values` with `codec`.
   ///
   /// - Throws: ``TypedMapBufferError/encodingFailed(key:underlying:)`` naming the key of a
-  ///   value that cannot be encoded, or a ``MapBufferError``.
+  ///   value that cannot be encoded, or a `MapBufferError`.
   public static func encode(
     _ values: [UInt64: Value], codec: MapBufferValueCodec<Value>, writer: MapBufferWriter = MapBufferWriter()
   ) throws -> Data {
@@ -227,8 +227,8 @@ extension TypedMapBuffer where Value: MapBufferValue {
 
 extension TypedMapBuffer where Value: MapBufferValue {
   /// Serializes `values` with their conformance, each item compressed with `compression`: the
-  /// parameters of ``MapBuffer/MapBuffer/init(encoding:compression:compressionLevel:formatVersion:)``,
-  /// without a ``MapBuffer/MapBufferWriter``.
+  /// parameters of `MapBuffer.init(encoding:compression:compressionLevel:formatVersion:)`,
+  /// without a `MapBufferWriter`.
   public static func encode(
     _ values: [UInt64: Value], compression: MapBuffer.Compression, compressionLevel: Int? = nil, formatVersion: UInt8 = 1
   ) throws -> Data {

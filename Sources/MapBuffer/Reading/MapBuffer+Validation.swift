@@ -13,8 +13,11 @@ extension MapBuffer {
 
   /// Checks the map's structure and, when `depth` is ``ValidationDepth/deep``, every item.
   ///
-  /// - Parameter progress: called after each item checked in a deep validation, with the number
-  ///   of items checked so far and the total.
+  /// - Parameters:
+  ///   - depth: how thoroughly to check; by default ``ValidationDepth/shallow``, which reads
+  ///     the index only.
+  ///   - progress: called after each item checked in a deep validation, with the number
+  ///     of items checked so far and the total.
   /// - Throws: the first problem found, as a ``MapBufferError`` naming the key or index position.
   public func validate(
     _ depth: ValidationDepth = .shallow,

@@ -1,7 +1,7 @@
 import Foundation
 
 extension MapBuffer {
-  /// What ``merge(_:to:onDuplicate:writer:bufferByteLimit:)`` does with a key found in several inputs.
+  /// What ``merge(_:to:onDuplicate:writer:bufferByteLimit:checksDecoding:progress:)`` does with a key found in several inputs.
   public enum DuplicateKeyPolicy: Sendable {
     /// Throw ``MapBufferError/duplicateKey(_:)``.
     case error
@@ -33,6 +33,11 @@ extension MapBuffer {
   /// ```
   ///
   /// - Parameters:
+  ///   - inputs: the maps to merge, in the order that `policy` refers to; an empty array
+  ///     writes an empty map.
+  ///   - url: the file the merged map is written to, replaced atomically if it exists.
+  ///   - policy: what to do with a key found in several inputs; by default
+  ///     ``DuplicateKeyPolicy/error``, which throws.
   ///   - writer: how the output is encoded; by default the first input's codec and format version.
   ///   - bufferByteLimit: how many bytes of items may wait in memory before being spilled.
   ///   - checksDecoding: whether an item copied as stored is decoded first, to refuse a stream
@@ -95,7 +100,14 @@ extension MapBuffer {
   /// is false, their streams decoded to make sure they can be; the others are decoded and
   /// encoded again. The output passes deep validation.
   ///
-  /// - Parameter progress: called after each item with the number of items done and the total.
+  /// - Parameters:
+  ///   - url: the file the new map is written to, replaced atomically if it exists.
+  ///   - writer: how the output is encoded: its codec, level and format version.
+  ///   - bufferByteLimit: how many bytes of items may wait in memory before being spilled
+  ///     (32 MiB by default).
+  ///   - checksDecoding: whether an item copied as stored is decoded first, to refuse a stream
+  ///     that its checksum matches but that cannot be decoded; `false` trusts the stream, faster.
+  ///   - progress: called after each item with the number of items done and the total.
   public func transcode(
     to url: URL, writer: MapBufferWriter, bufferByteLimit: Int = 32 << 20, checksDecoding: Bool = true,
     progress: ((_ done: Int, _ total: Int) -> Void)? = nil

@@ -47,6 +47,8 @@ public final class MapBufferStreamingBuilder {
   /// A builder of the map to be written to `url`.
   ///
   /// - Parameters:
+  ///   - url: the file ``finish()`` writes the map to, atomically, replacing any file there;
+  ///     the scratch file is created in its directory.
   ///   - compression: the codec for every item.
   ///   - compressionLevel: the codec's level; `nil` for the reference's default.
   ///   - formatVersion: 1 (checksums, the default) or 0.

@@ -183,6 +183,7 @@ extension MapBuffer {
   /// ```
   ///
   /// - Parameters:
+  ///   - items: the values to store, by key.
   ///   - compression: the codec for every item.
   ///   - compressionLevel: the codec's level; `nil` for the reference's default.
   ///   - formatVersion: 1 (checksums, the default) or 0.

@@ -35,6 +35,7 @@ struct PropertyListCoders: @unchecked Sendable {
 
 extension PropertyListEncoder {
   /// A new encoder set to the binary property-list format: `PropertyListEncoder.binary()`.
+  /// It replaces the deprecated `BinaryPropertyList.encoder()`.
   public static func binary() -> PropertyListEncoder {
     let encoder = PropertyListEncoder()
     encoder.outputFormat = .binary

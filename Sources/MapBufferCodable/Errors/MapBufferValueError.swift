@@ -2,7 +2,7 @@ import MapBuffer
 
 /// Why a value could not be made from an item's bytes, before the key is known.
 ///
-/// A struct with a ``code`` that may gain new values in later versions, as ``MapBufferError``.
+/// A struct with a ``code`` that may gain new values in later versions, as `MapBufferError`.
 public struct MapBufferValueError: MapBufferCodedError, Sendable, Equatable, CustomStringConvertible {
   /// The kind of a ``MapBufferValueError``. New codes may be added in later versions.
   public typealias Code = MapBufferErrorCode<MapBufferValueError>

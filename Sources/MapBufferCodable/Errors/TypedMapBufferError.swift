@@ -2,7 +2,7 @@ import MapBuffer
 
 /// An error converting between a typed map's values and bytes, naming the key.
 ///
-/// A struct with a ``code`` that may gain new values in later versions, as ``MapBufferError``
+/// A struct with a ``code`` that may gain new values in later versions, as `MapBufferError`
 /// (see its policy on errors that can grow): compare ``code`` with `==` or match it in a `catch`.
 public struct TypedMapBufferError: MapBufferCodedError, CustomStringConvertible, @unchecked Sendable {
   // @unchecked: the underlying error is whatever a codec threw; errors are immutable values.

@@ -13,7 +13,7 @@ extension Skeleton {
   /// ``consolidated()`` on the result for that.
   ///
   /// - Returns: `nil` when no file has `label`.
-  /// - Throws: A ``MapBufferError`` for a file that cannot be opened or read, a
+  /// - Throws: A `MapBufferError` for a file that cannot be opened or read, a
   ///   `TypedMapBufferError` naming the label when a fragment does not decode, or the
   ///   ``SkeletonError`` of ``merged(_:)``.
   public static func gatherFragments(

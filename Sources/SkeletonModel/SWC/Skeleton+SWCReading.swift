@@ -33,12 +33,12 @@ extension Skeleton {
     self = try text.withUTF8 { try Skeleton(swcUTF8: UnsafeRawBufferPointer($0), id: id, options: options) }
   }
 
-  /// Reads SWC from UTF-8 bytes, as ``init(swc:id:options:)`` reads text.
+  /// Reads SWC from UTF-8 bytes, as ``init(swc:id:options:)-(String,_,_)`` reads text.
   public init(swc data: Data, id: UInt64? = nil, options: SWCReadingOptions = .strict) throws {
     self = try data.withUnsafeBytes { try Skeleton(swcUTF8: $0, id: id, options: options) }
   }
 
-  /// Reads the SWC file at `url`; see ``init(swc:id:options:)``.
+  /// Reads the SWC file at `url`; see ``init(swc:id:options:)-(String,_,_)``.
   public init(contentsOfSWC url: URL, id: UInt64? = nil, options: SWCReadingOptions = .strict) throws {
     try self.init(swc: Data(contentsOf: url, options: .alwaysMapped), id: id, options: options)
   }
