@@ -35,7 +35,9 @@ extension TypedMapBuffer: Sequence {
       get throws {
         if compression == .none, let borrowed = codec.decodeBorrowed {
           let key = key
-          return try entry.withUnsafeValueBytes { try TypedMapBuffer.decode($0, key: key, borrowed) }
+          var value: Value?
+          try entry.withValueBytes { value = try TypedMapBuffer.decode($0, key: key, borrowed) }
+          if let value { return value }
         }
         return try TypedMapBuffer.decode(entry.value, key: key, codec: codec)
       }

@@ -53,7 +53,9 @@ public struct TypedMapBuffer<Value>: Sendable {
   public subscript(key: UInt64) -> Value? {
     get throws {
       if map.compression == .none, let borrowed = codec.decodeBorrowed {
-        return try map.withUnsafeBytes(forKey: key) { try Self.decode($0, key: key, borrowed) }
+        var value: Value?
+        _ = try map.withValueBytes(forKey: key) { value = try Self.decode($0, key: key, borrowed) }
+        return value
       }
       guard let bytes = try map[key] else { return nil }
       return try decode(bytes, key: key)
