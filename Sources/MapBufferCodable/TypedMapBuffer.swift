@@ -50,6 +50,7 @@ public struct TypedMapBuffer<Value>: Sendable {
   /// For an uncompressed map in memory (bytes or a mapped file) a codec with a borrowed form
   /// (``MapBufferValueCodec/decodeBorrowed``, as every ``MapBufferValue`` conformance has) makes
   /// the value straight from the item's own bytes, without an intermediate `Data`.
+  @inlinable
   public subscript(key: UInt64) -> Value? {
     get throws {
       if map.compression == .none, let borrowed = codec.decodeBorrowed {
@@ -162,7 +163,8 @@ public struct TypedMapBuffer<Value>: Sendable {
     }
   }
 
-  private func decode(_ bytes: Data, key: UInt64) throws -> Value {
+  @usableFromInline
+  func decode(_ bytes: Data, key: UInt64) throws -> Value {
     try Self.decode(bytes, key: key, codec: codec)
   }
 
@@ -175,6 +177,7 @@ public struct TypedMapBuffer<Value>: Sendable {
   }
 
   /// The value of `key` made from borrowed bytes, a failure wrapped with the key.
+  @usableFromInline
   package static func decode(
     _ bytes: UnsafeRawBufferPointer, key: UInt64, _ borrowed: (UnsafeRawBufferPointer) throws -> Value
   ) throws -> Value {

@@ -72,6 +72,7 @@ extension MapBuffer {
   /// Calls `body` with the value of `key` as ``withUnsafeBytes(forKey:_:)`` does, and returns
   /// whether the map has the key: the same lookup without a generic result, for callers in
   /// other modules, which would otherwise run the generic function unspecialized.
+  @usableFromInline
   package func withValueBytes(forKey key: UInt64, _ body: (UnsafeRawBufferPointer) throws -> Void) throws -> Bool {
     try withUnsafeBytes(forKey: key, body) != nil
   }
