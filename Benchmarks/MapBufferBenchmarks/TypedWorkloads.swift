@@ -15,7 +15,9 @@ struct SynapseRecord: JSONMapBufferValue {
 
 /// Typed lookups: open the memory-mapped file, then 10% of the keys decoded as `String`, a JSON
 /// `Codable` struct and `Skeleton`; the reference decodes the same items with `frombytesfn`. The
-/// string row's peer is the raw lookup (`Data`) followed by `String(decoding:as:)`.
+/// string row's peer is the raw lookup (`Data`) followed by `String(decoding:as:)`; the skeleton
+/// row's, the raw lookup followed by the `Data` decoder (what a typed lookup did before it
+/// borrowed the item's bytes).
 enum TypedWorkloads {
   static func run(keyCount n: Int, skeletonCount: Int, context: BenchmarkContext) throws {
     var generator = SplitMix64(state: 0x7A9E_D000 + UInt64(n))
@@ -27,7 +29,7 @@ enum TypedWorkloads {
     // Strings: the reference's frombytesfn is bytes.decode("utf-8").
     var strings: [UInt64: String] = [:]
     for key in keys { strings[key] = "segment \(key) of cell \(key % 977), reviewed" }
-    try measure("string", TypedMapBuffer<String>.encode(strings), keys: lookups, count: keys.count,
+    let stringFile = try measure("string", TypedMapBuffer<String>.encode(strings), keys: lookups, count: keys.count,
                 group: group, workload: "String (UTF-8)", as: String.self, context: context,
                 peerName: "raw + String(decoding:)", peer: { file, keys in
                   try Timing.median(runs: context.runs, operations: keys.count) {
@@ -44,22 +46,36 @@ enum TypedWorkloads {
       records[key] = SynapseRecord(
         pre: key, post: key / 3, x: Double(key % 1000), y: Double(key % 777) / 3, z: 40, confidence: 0.5)
     }
-    try measure("json", TypedMapBuffer<SynapseRecord>.encode(records), keys: lookups, count: keys.count,
+    _ = try measure("json", TypedMapBuffer<SynapseRecord>.encode(records), keys: lookups, count: keys.count,
                 group: group, workload: "JSON Codable struct", as: SynapseRecord.self, context: context) { Int($0.pre & 0xFF) }
 
     // Skeletons of about 10 KB: osteoid's Skeleton.from_precomputed in the reference.
     var skeletons: [UInt64: Skeleton] = [:]
     for key in keys.prefix(skeletonCount) { skeletons[key] = randomSkeleton(vertexCount: 400, using: &generator) }
     let skeletonKeys = Array(Array(skeletons.keys).shuffled(using: &generator).prefix(max(1, skeletons.count / 10)))
-    try measure("skeleton", TypedMapBuffer<Skeleton>.encode(skeletons), keys: skeletonKeys, count: skeletons.count,
-                group: group, workload: "Skeleton, 400 vertices (10 KB)", as: Skeleton.self, context: context) { $0.vertices.count }
+    let skeletonFile = try measure("skeleton", TypedMapBuffer<Skeleton>.encode(skeletons), keys: skeletonKeys, count: skeletons.count,
+                group: group, workload: "Skeleton, 400 vertices (10 KB)", as: Skeleton.self, context: context,
+                peerName: "raw + Skeleton(from Data)", peer: { file, keys in
+                  // The typed lookup before borrowed bytes: the item copied into a Data, then decoded.
+                  try Timing.median(runs: context.runs, operations: keys.count) {
+                    let map = try MapBuffer(contentsOf: file)
+                    var total = 0
+                    for key in keys { total &+= try Skeleton(mapBufferBytes: try map[key]!).vertices.count }
+                    sink(UInt64(total))
+                  }
+                }) { $0.vertices.count }
+
+    try measureLookups("string", file: stringFile, keys: lookups, count: keys.count, workload: "String (UTF-8)",
+                       as: String.self, decodesPeer: false, context: context) { $0.utf8.count }
+    try measureLookups("skeleton", file: skeletonFile, keys: skeletonKeys, count: skeletons.count,
+                       workload: "Skeleton, 400 vertices (10 KB)", as: Skeleton.self, decodesPeer: true, context: context) { $0.vertices.count }
   }
 
   private static func measure<Value: MapBufferValue>(
     _ name: String, _ data: Data, keys: [UInt64], count: Int, group: String, workload: String,
     as type: Value.Type, context: BenchmarkContext, peerName: String? = nil,
     peer: ((URL, [UInt64]) throws -> Double)? = nil, weigh: (Value) -> Int
-  ) throws {
+  ) throws -> URL {
     let id = "typed/\(name)/\(count)"
     let file = context.workspace.url("typed-\(name)-\(count).mb")
     try data.write(to: file)
@@ -75,6 +91,36 @@ enum TypedWorkloads {
       id: id, group: group, workload: workload, keys: count, ours: ours, peer: peerTime,
       peerName: peerTime == nil ? nil : peerName, unit: "key"))
     context.reference?.plan(id, kind: "lookup", ["file": file.path, "keys": keyFile.path, "decode": name])
+    return file
+  }
+
+  /// Lookups alone in a map opened once (its pages mapped by the first run): typed lookups
+  /// against raw ones (`Data`), or, with `decodesPeer`, raw lookups followed by the `Data`
+  /// decoder, the cost a typed lookup paid before it borrowed the item's bytes.
+  private static func measureLookups<Value: MapBufferValue>(
+    _ name: String, file: URL, keys: [UInt64], count: Int, workload: String, as type: Value.Type,
+    decodesPeer: Bool, context: BenchmarkContext, weigh: (Value) -> Int
+  ) throws {
+    let group = "Typed lookups in an open mapped map (codec none, checksums on): borrowed bytes against Data"
+    let typed = try TypedMapBuffer<Value>(contentsOf: file)
+    let ours = try Timing.median(runs: context.runs, operations: keys.count) {
+      var total = 0
+      for key in keys { total &+= weigh(try typed[key]!) }
+      sink(UInt64(total))
+    }
+    let raw = try MapBuffer(contentsOf: file)
+    let peer = try Timing.median(runs: context.runs, operations: keys.count) {
+      var total = 0
+      if decodesPeer {
+        for key in keys { total &+= weigh(try Value(mapBufferBytes: try raw[key]!)) }
+      } else {
+        for key in keys { total &+= try raw[key]!.count }
+      }
+      sink(UInt64(total))
+    }
+    context.report.add(Row(
+      id: "typed/\(name)/open/\(count)", group: group, workload: workload, keys: count, ours: ours, peer: peer,
+      peerName: decodesPeer ? "raw lookup + init(mapBufferBytes: Data)" : "raw lookup (Data)", unit: "key"))
   }
 
   static func randomSkeleton(vertexCount: Int, using generator: inout SplitMix64) -> Skeleton {

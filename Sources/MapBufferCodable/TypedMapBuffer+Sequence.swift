@@ -35,7 +35,9 @@ extension TypedMapBuffer: Sequence {
       get throws {
         if compression == .none, let borrowed = codec.borrowedDecoder {
           let key = key
-          return try entry.withUnsafeValueBytes { try TypedMapBuffer.decode($0, key: key) { try borrowed($0, key) } }
+          var value: Value?
+          try entry.withValueBytes { value = try TypedMapBuffer.decode($0, key: key) { try borrowed($0, key) } }
+          if let value { return value }
         }
         return try TypedMapBuffer.decode(entry.value, key: key, codec: codec)
       }

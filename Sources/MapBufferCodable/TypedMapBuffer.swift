@@ -50,10 +50,13 @@ public struct TypedMapBuffer<Value>: Sendable {
   /// For an uncompressed map in memory (bytes or a mapped file) a codec with a borrowed form
   /// (``MapBufferValueCodec/decodeBorrowed``, as every ``MapBufferValue`` conformance has) makes
   /// the value straight from the item's own bytes, without an intermediate `Data`.
+  @inlinable
   public subscript(key: UInt64) -> Value? {
     get throws {
       if map.compression == .none, let borrowed = codec.borrowedDecoder {
-        return try map.withUnsafeBytes(forKey: key) { try Self.decode($0, key: key) { try borrowed($0, key) } }
+        var value: Value?
+        _ = try map.withValueBytes(forKey: key) { value = try Self.decode($0, key: key) { try borrowed($0, key) } }
+        return value
       }
       guard let bytes = try map[key] else { return nil }
       return try decode(bytes, key: key)
@@ -160,7 +163,8 @@ public struct TypedMapBuffer<Value>: Sendable {
     }
   }
 
-  private func decode(_ bytes: Data, key: UInt64) throws -> Value {
+  @usableFromInline
+  func decode(_ bytes: Data, key: UInt64) throws -> Value {
     try Self.decode(bytes, key: key, codec: codec)
   }
 
@@ -173,6 +177,7 @@ public struct TypedMapBuffer<Value>: Sendable {
   }
 
   /// The value of `key` made from borrowed bytes, a failure wrapped with the key.
+  @usableFromInline
   package static func decode(
     _ bytes: UnsafeRawBufferPointer, key: UInt64, _ borrowed: (UnsafeRawBufferPointer) throws -> Value
   ) throws -> Value {

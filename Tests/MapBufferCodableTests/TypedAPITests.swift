@@ -55,6 +55,13 @@ struct TypedAPITests {
   func strictStrings() throws {
     let map = try TypedMapBuffer<String>(MapBuffer(encoding: [5: Data([0x61, 0xFF]), 6: Data("é".utf8)]))
     #expect(try map[6] == "é")
+    // A truncated 4-byte sequence repairs to one U+FFFD of the same length (3 bytes): still invalid.
+    for invalid in [Data([0xF0, 0x9F, 0x98]), Data([0xED, 0xA0, 0x80]), Data([0xC0, 0x80]), Data([0x80])] {
+      #expect(throws: MapBufferValueError.invalidUTF8(byteCount: invalid.count)) { try String(mapBufferBytes: invalid) }
+      #expect(throws: TypedMapBufferError.self) { try TypedMapBuffer<String>(MapBuffer(encoding: [1: invalid]))[1] }
+    }
+    #expect(try String(mapBufferBytes: Data("🧠 ok".utf8)) == "🧠 ok")
+    #expect(try String(mapBufferBytes: Data()) == "")
     do {
       _ = try map[5]
       Issue.record("invalid UTF-8 decoded")

@@ -56,7 +56,7 @@ struct TypedMapBufferTests {
     } catch let error as TypedMapBufferError {
       #expect(error.key == 9)
       #expect(error.underlying as? MapBufferValueError == .invalidUTF8(byteCount: 3))
-      guard case .decodingFailed = error else { Issue.record("\(error)"); return }
+      guard error.code == .decodingFailed else { Issue.record("\(error)"); return }
     }
   }
 

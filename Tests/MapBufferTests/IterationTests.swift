@@ -5,17 +5,9 @@ import Testing
 
 @Suite("Iteration: lazy keys and for loops over entries")
 struct IterationTests {
-  /// A map of `count` random items opened from each kind of source.
+  /// `values` serialized with zstd and opened from each kind of source.
   static func everySource(_ values: [UInt64: Data], in folder: URL) throws -> [(String, MapBuffer)] {
-    let bytes = try MapBuffer(encoding: values, compression: .zstd).serialized
-    let url = folder.appendingPathComponent("map.mb")
-    try bytes.write(to: url)
-    return [
-      ("data", try MapBuffer(bytes)),
-      ("array", try MapBuffer([UInt8](bytes))),
-      ("mapped", try MapBuffer(contentsOf: url)),
-      ("positional", try MapBuffer(contentsOf: url, access: .positionalReads)),
-    ]
+    try BatchLookupTests.everySource(MapBuffer(encoding: values, compression: .zstd).serialized, in: folder)
   }
 
   @Test("keys is a lazy collection in ascending order: iteration, indexes, reverse, on every source",

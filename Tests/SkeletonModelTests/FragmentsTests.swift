@@ -117,7 +117,7 @@ struct FragmentsTests {
     } catch let error as TypedMapBufferError {
       #expect(error.key == 7)
       #expect(error.description.contains("7"))
-      guard case .decodingFailed = error else { Issue.record("not a decoding error: \(error)"); return }
+      guard error.code == .decodingFailed else { Issue.record("not a decoding error: \(error)"); return }
       #expect(error.underlying as? SkeletonError == .truncated(byteCount: 5, required: 8, vertexCount: 0, edgeCount: 0))
     }
     // The same through open maps.

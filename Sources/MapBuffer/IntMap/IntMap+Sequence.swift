@@ -2,18 +2,16 @@ extension IntMap: Sequence {
   /// Walks an IntMap's entries in ascending key order; no step can fail.
   public struct Iterator: IteratorProtocol, Sendable {
     private let labels: IndexLabels
-    private var position: Int?
+    private var walk: InOrderWalk
 
     fileprivate init(labels: IndexLabels) {
       self.labels = labels
-      self.position = Eytzinger.firstPosition(count: labels.count)
+      self.walk = InOrderWalk(count: labels.count)
     }
 
     /// The next key and value in ascending key order, or `nil` after the largest key.
     public mutating func next() -> (key: UInt64, value: UInt64)? {
-      guard let current = position else { return nil }
-      position = Eytzinger.position(after: current, count: labels.count)
-      return (labels.word(at: current), labels.word(at: current, offset: 8))
+      walk.next().map { (labels.word(at: $0), labels.word(at: $0, offset: 8)) }
     }
   }
 

@@ -53,25 +53,23 @@ extension MapBuffer {
     /// The map, boxed: a cursor is copied at each step of a loop, and copying one reference
     /// costs one retain where copying a map costs several.
     private let box: SharedMapBuffer
-    private var position: Int?
+    private var walk: InOrderWalk
     private var map: MapBuffer { box.map }
 
     init(map: MapBuffer) {
       self.box = SharedMapBuffer(map)
-      self.position = Eytzinger.firstPosition(count: map.count)
+      self.walk = InOrderWalk(count: map.count)
     }
 
     /// The next key and value, or `nil` after the largest key.
     public mutating func next() throws -> (key: UInt64, value: Data)? {
-      guard let current = position else { return nil }
-      position = Eytzinger.position(after: current, count: map.count)
+      guard let current = walk.next() else { return nil }
       return try map.entry(at: current)
     }
 
     /// The next key and where its item is stored, without decoding it.
     package mutating func nextLocation() throws -> (key: UInt64, location: ItemLocation)? {
-      guard let current = position else { return nil }
-      position = Eytzinger.position(after: current, count: map.count)
+      guard let current = walk.next() else { return nil }
       return try map.entryLocation(at: current)
     }
   }

@@ -69,6 +69,14 @@ extension MapBuffer {
     return try withValueBytes(at: location, key: key, body)
   }
 
+  /// Calls `body` with the value of `key` as ``withUnsafeBytes(forKey:_:)`` does, and returns
+  /// whether the map has the key: the same lookup without a generic result, for callers in
+  /// other modules, which would otherwise run the generic function unspecialized.
+  @usableFromInline
+  package func withValueBytes(forKey key: UInt64, _ body: (UnsafeRawBufferPointer) throws -> Void) throws -> Bool {
+    try withUnsafeBytes(forKey: key, body) != nil
+  }
+
   /// Calls `body` with the value of the item at `location`, whose key is `key`: the item's own
   /// bytes for an uncompressed map in memory, else a temporary buffer.
   package func withValueBytes<Result>(

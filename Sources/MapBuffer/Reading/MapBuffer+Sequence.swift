@@ -41,24 +41,26 @@ extension MapBuffer: Sequence {
       let map = shared.map
       return try map.withValueBytes(at: map.location(at: position, key: key), key: key, body)
     }
+
+    /// ``withUnsafeValueBytes(_:)`` without a generic result, for callers in other modules.
+    package func withValueBytes(_ body: (UnsafeRawBufferPointer) throws -> Void) throws {
+      try withUnsafeValueBytes(body)
+    }
   }
 
   /// Walks a map's entries in ascending key order, reading no item.
   public struct Iterator: IteratorProtocol, Sendable {
     private let shared: SharedMapBuffer
-    private var position: Int?
+    private var walk: InOrderWalk
 
     fileprivate init(_ map: MapBuffer) {
       shared = SharedMapBuffer(map)
-      position = Eytzinger.firstPosition(count: map.count)
+      walk = InOrderWalk(count: map.count)
     }
 
     /// The next entry in ascending key order, or `nil` after the largest key.
     public mutating func next() -> Entry? {
-      guard let current = position else { return nil }
-      let map = shared.map
-      position = Eytzinger.position(after: current, count: map.count)
-      return Entry(shared: shared, position: current, key: map.labels.word(at: current))
+      walk.next().map { Entry(shared: shared, position: $0, key: shared.map.labels.word(at: $0)) }
     }
   }
 

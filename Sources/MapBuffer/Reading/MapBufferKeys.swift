@@ -30,18 +30,16 @@ public struct MapBufferKeys: RandomAccessCollection, Equatable, Sendable, Custom
   /// Walks an index in ascending key order.
   public struct Iterator: IteratorProtocol, Sendable {
     private let labels: IndexLabels
-    private var position: Int?
+    private var walk: InOrderWalk
 
     fileprivate init(labels: IndexLabels) {
       self.labels = labels
-      self.position = Eytzinger.firstPosition(count: labels.count)
+      self.walk = InOrderWalk(count: labels.count)
     }
 
     /// The next larger key, or `nil` after the largest.
     public mutating func next() -> UInt64? {
-      guard let current = position else { return nil }
-      position = Eytzinger.position(after: current, count: labels.count)
-      return labels.word(at: current)
+      walk.next().map { labels.word(at: $0) }
     }
   }
 
@@ -51,5 +49,23 @@ public struct MapBufferKeys: RandomAccessCollection, Equatable, Sendable, Custom
   /// `N keys` and, for up to 5 keys, the keys themselves.
   public var description: String {
     count <= 5 ? "[" + map(String.init).joined(separator: ", ") + "]" : "\(count) keys, \(first!)…\(last!)"
+  }
+}
+
+/// The index positions of an Eytzinger index in ascending order of their labels, one step at a time.
+package struct InOrderWalk: Sendable {
+  private let count: Int
+  private var position: Int?
+
+  package init(count: Int) {
+    self.count = count
+    self.position = Eytzinger.firstPosition(count: count)
+  }
+
+  /// The position of the next larger label, or `nil` after the largest.
+  package mutating func next() -> Int? {
+    guard let current = position else { return nil }
+    position = Eytzinger.position(after: current, count: count)
+    return current
   }
 }

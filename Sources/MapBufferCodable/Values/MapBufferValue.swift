@@ -68,17 +68,18 @@ extension String: MapBufferValue {
   /// Decodes UTF-8 strictly: invalid UTF-8 throws ``MapBufferValueError/invalidUTF8(byteCount:)``
   /// instead of turning into replacement characters.
   public init(mapBufferBytes bytes: Data) throws {
-    guard let string = String(validating: bytes, as: UTF8.self) else {
-      throw MapBufferValueError.invalidUTF8(byteCount: bytes.count)
-    }
-    self = string
+    self = try bytes.withUnsafeBytes { try String(mapBufferBytes: $0) }
   }
 
   /// Decodes UTF-8 strictly from borrowed bytes, copying them once, into the string.
   public init(mapBufferBytes bytes: UnsafeRawBufferPointer) throws {
-    guard let string = String(validating: bytes.assumingMemoryBound(to: UInt8.self), as: UTF8.self) else {
-      throw MapBufferValueError.invalidUTF8(byteCount: bytes.count)
-    }
+    // Decoding repairs invalid UTF-8 (each bad sequence becomes U+FFFD), so the string holds
+    // exactly the item's bytes only when they were valid: one specialized pass and a compare,
+    // where `String(validating:as:)` runs generic code.
+    let string = String(decoding: bytes, as: UTF8.self)
+    let same = string.utf8.count == bytes.count
+      && (string.utf8.withContiguousStorageIfAvailable { $0.elementsEqual(bytes) } ?? string.utf8.elementsEqual(bytes))
+    guard same else { throw MapBufferValueError.invalidUTF8(byteCount: bytes.count) }
     self = string
   }
 

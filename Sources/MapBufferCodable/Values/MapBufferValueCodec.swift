@@ -61,6 +61,7 @@ public struct MapBufferValueCodec<Value>: Sendable {
   /// How to make the value of an item stored under a key from borrowed bytes, if the codec can
   /// without losing the key: ``decodeStoredBorrowed``, or ``decodeBorrowed`` for a codec that
   /// keeps no key.
+  @usableFromInline
   package var borrowedDecoder: (@Sendable (_ bytes: UnsafeRawBufferPointer, _ key: UInt64) throws -> Value)? {
     if let decodeStoredBorrowed { return decodeStoredBorrowed }
     guard decodeStored == nil, let decodeBorrowed else { return nil }
