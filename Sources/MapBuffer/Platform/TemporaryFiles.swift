@@ -29,7 +29,8 @@ import Foundation
     fileprivate let id: Int
   }
 
-  private let lock = NSLock()
+  /// Recursive, so that a registration can change inside ``withoutRemoval(_:)`` or ``commit(_:_:)``.
+  private let lock = NSRecursiveLock()
   private var entries: [Int: (path: String, kind: Kind)] = [:]
   private var nextID = 0
   private var isRemoving = false

@@ -112,7 +112,9 @@ struct Unpack: AsyncParsableCommand {
     /// `message` as a failure, after undoing the moves made so far.
     func failure(_ message: String) -> ToolFailure {
       if let problem = rollBack(placed: placed, movedAside: movedAside, target: target, staging: staging) {
+        // It holds the user's originals now: no longer a temporary that an interruption removes.
         keepStaging = true
+        TemporaryFiles.shared.unregister(registration)
         return ToolFailure("\(message); \(problem)")
       }
       return ToolFailure("\(message); nothing was changed")
