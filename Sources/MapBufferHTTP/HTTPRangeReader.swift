@@ -27,7 +27,7 @@ struct HTTPRangeReader: Sendable {
   /// The bytes of one range and what identifies the object they came from.
   struct Response: Sendable {
     /// The body: the bytes of `range`.
-    var body: ByteBuffer
+    var body: ReceivedBody
     /// The bytes the body holds.
     var range: Range<Int>
     /// The object's size and ETag, as this answer gave them.
@@ -36,8 +36,11 @@ struct HTTPRangeReader: Sendable {
 
   /// Reads `range`. With `allowsShorter`, an object that ends inside the range gives its bytes up
   /// to the end (the speculative first read of a map); otherwise the whole range must arrive.
+  /// With `destination`, a `206` body is received into that buffer at that offset (which must
+  /// have room for the range) rather than into one of its own.
   func read(
-    _ range: Range<Int>, expecting identity: ObjectIdentity?, allowsShorter: Bool = false
+    _ range: Range<Int>, expecting identity: ObjectIdentity?, allowsShorter: Bool = false,
+    into destination: (buffer: ReceiveBuffer, offset: Int)? = nil
   ) async throws -> Response {
     precondition(!range.isEmpty, "an HTTP range cannot be empty")
     let policy = configuration.retryPolicy
@@ -46,7 +49,7 @@ struct HTTPRangeReader: Sendable {
       attempt += 1
       let outcome: AttemptOutcome
       do {
-        outcome = try await sendOnce(range, expecting: identity, allowsShorter: allowsShorter)
+        outcome = try await sendOnce(range, expecting: identity, allowsShorter: allowsShorter, into: destination)
       } catch let error as RemoteMapBufferError {
         throw error
       } catch where error is CancellationError || Task.isCancelled {
@@ -113,7 +116,8 @@ struct HTTPRangeReader: Sendable {
   /// Sends one request and checks its answer. The client's deadline,
   /// ``RemoteMapBuffer/Configuration/requestTimeout`` from now, covers the whole answer.
   private func sendOnce(
-    _ range: Range<Int>, expecting identity: ObjectIdentity?, allowsShorter: Bool
+    _ range: Range<Int>, expecting identity: ObjectIdentity?, allowsShorter: Bool,
+    into destination: (buffer: ReceiveBuffer, offset: Int)?
   ) async throws -> AttemptOutcome {
     var headers = HTTPHeaders()
     headers.add(name: "Range", value: "bytes=\(range.lowerBound)-\(range.upperBound - 1)")
@@ -126,7 +130,8 @@ struct HTTPRangeReader: Sendable {
       headers.add(name: header.name, value: header.value)
     }
     let request = try HTTPClient.Request(url: url, method: .GET, headers: headers)
-    let delegate = RangeResponseDelegate(limit: range.count, acceptsWholeObject: allowsShorter && range.lowerBound == 0)
+    let delegate = RangeResponseDelegate(
+      limit: range.count, acceptsWholeObject: allowsShorter && range.lowerBound == 0, into: destination)
     let deadline = NIODeadline.now() + .nanoseconds(configuration.requestTimeout.nanoseconds)
     counters.requests.add(1, ordering: .relaxed)
     counters.begin()
@@ -134,11 +139,12 @@ struct HTTPRangeReader: Sendable {
     let task = client.execute(request: request, delegate: delegate, deadline: deadline)
     let answer: RangeResponseDelegate.Answer
     do {
-      answer = try await withTaskCancellationHandler {
+      try await withTaskCancellationHandler {
         try await task.futureResult.get()
       } onCancel: {
         task.cancel()
       }
+      answer = try delegate.takeAnswer()
     } catch RangeResponseDelegate.Refusal.wholeObject(let length) {
       throw RemoteMapBufferError.rangeIgnored(url: displayURL, status: 200, contentLength: length)
     } catch RangeResponseDelegate.Refusal.bodyTooLong {
@@ -155,10 +161,10 @@ struct HTTPRangeReader: Sendable {
       // The whole object, no larger than what was asked for (the delegate refused anything else):
       // as good as the range. An empty object is answered so even by servers that honour ranges.
       let body = answer.body
-      counters.bytesReceived.add(body.readableBytes, ordering: .relaxed)
-      let length = answer.contentLength ?? body.readableBytes
-      guard body.readableBytes == length else {
-        throw RemoteMapBufferError.shortBody(url: displayURL, range: 0..<length, received: body.readableBytes)
+      counters.bytesReceived.add(body.count, ordering: .relaxed)
+      let length = answer.contentLength ?? body.count
+      guard body.count == length else {
+        throw RemoteMapBufferError.shortBody(url: displayURL, range: 0..<length, received: body.count)
       }
       return .success(Response(body: body, range: 0..<length, identity: ObjectIdentity(size: length, etag: etag)))
     case 404, 410:
@@ -197,9 +203,9 @@ struct HTTPRangeReader: Sendable {
       throw RemoteMapBufferError.invalidContentRange(url: displayURL, requested: range, header: contentRangeHeader)
     }
     let body = answer.body
-    counters.bytesReceived.add(body.readableBytes, ordering: .relaxed)
-    guard body.readableBytes == received.count else {
-      throw RemoteMapBufferError.shortBody(url: displayURL, range: range, received: body.readableBytes)
+    counters.bytesReceived.add(body.count, ordering: .relaxed)
+    guard body.count == received.count else {
+      throw RemoteMapBufferError.shortBody(url: displayURL, range: range, received: body.count)
     }
     return .success(Response(body: body, range: received, identity: found))
   }
@@ -211,7 +217,7 @@ extension HTTPRangeReader {
   /// each range's index and bytes as they arrive. Ranges are made one at a time, as they are sent.
   func forEachRange(
     count: Int, range: @escaping @Sendable (Int) -> Range<Int>, expecting identity: ObjectIdentity,
-    _ body: @escaping @Sendable (Int, ByteBuffer) throws -> Void
+    _ body: @escaping @Sendable (Int, ReceivedBody) throws -> Void
   ) async throws {
     let width = max(1, configuration.maximumConcurrentRequests)
     try await withThrowingTaskGroup(of: Void.self) { group in
@@ -249,7 +255,7 @@ extension HTTPRangeReader {
       },
       expecting: identity
     ) { index, body in
-      try body.withUnsafeReadableBytes { try output.write($0, at: start + index * chunk) }
+      try body.withUnsafeBytes { try output.write($0, at: start + index * chunk) }
     }
   }
 }
