@@ -34,6 +34,13 @@ struct HTTPRangeReader: Sendable {
     var identity: ObjectIdentity
   }
 
+  /// How many times one read is sent again, at once and without using up an attempt, when its
+  /// connection closed before any byte of the answer: the server closed a keep-alive connection
+  /// (after an error status, after its request limit, when idle) as the request was sent on it.
+  /// As many as the default client keeps connections to one host, each of which may be such a
+  /// connection; a server that closes every connection unanswered then fails attempts as usual.
+  static let maximumUnansweredResends = 16
+
   /// Reads `range`. With `allowsShorter`, an object that ends inside the range gives its bytes up
   /// to the end (the speculative first read of a map); otherwise the whole range must arrive.
   /// With `destination`, a `206` body is received into that buffer at that offset (which must
@@ -44,9 +51,9 @@ struct HTTPRangeReader: Sendable {
   ) async throws -> Response {
     precondition(!range.isEmpty, "an HTTP range cannot be empty")
     let policy = configuration.retryPolicy
-    var attempt = 0
+    var attempt = 1
+    var resends = 0
     while true {
-      attempt += 1
       let outcome: AttemptOutcome
       do {
         outcome = try await sendOnce(range, expecting: identity, allowsShorter: allowsShorter, into: destination)
@@ -55,6 +62,13 @@ struct HTTPRangeReader: Sendable {
       } catch where error is CancellationError || Task.isCancelled {
         // The caller's task was cancelled (the client then fails the request as `cancelled`).
         throw CancellationError()
+      } catch is Unanswered where resends < Self.maximumUnansweredResends {
+        // Not a failure of the server's: the request never reached it. Again, on a new connection.
+        resends += 1
+        counters.retries.add(1, ordering: .relaxed)
+        continue
+      } catch let unanswered as Unanswered {
+        outcome = .retryable(.connection(String(describing: unanswered.error)))
       } catch let error as HTTPClientError
         where error == .deadlineExceeded || error == .readTimeout || error == .connectTimeout
       {
@@ -72,6 +86,7 @@ struct HTTPRangeReader: Sendable {
         guard attempt < policy.maximumAttempts else { throw failure.error(url: displayURL, range: range, attempts: attempt) }
         counters.retries.add(1, ordering: .relaxed)
         try await Task.sleep(for: policy.delay(afterAttempt: attempt))
+        attempt += 1
       }
     }
   }
@@ -80,6 +95,12 @@ struct HTTPRangeReader: Sendable {
   private enum AttemptOutcome: Sendable {
     case success(Response)
     case retryable(RetryableFailure)
+  }
+
+  /// A request whose connection failed before any byte of its answer arrived.
+  private struct Unanswered: Error {
+    /// The client's error.
+    var error: any Error
   }
 
   /// Headers the reader sets itself, which ``RemoteMapBuffer/Configuration/headers`` cannot replace.
@@ -96,6 +117,19 @@ struct HTTPRangeReader: Sendable {
     }
     // TLS failures (an untrusted certificate, a bad handshake) come from NIOSSL.
     return String(reflecting: type(of: error)).hasPrefix("NIOSSL.")
+  }
+
+  /// Whether `error`, thrown by the client, means the connection closed or was reset under the request.
+  static func isClosedConnection(_ error: any Error) -> Bool {
+    if let error = error as? HTTPClientError { return error == .remoteConnectionClosed }
+    if let error = error as? IOError { return error.errnoCode == ECONNRESET || error.errnoCode == EPIPE }
+    if let error = error as? ChannelError {
+      switch error {
+      case .ioOnClosedChannel, .eof, .outputClosed, .alreadyClosed: return true
+      default: return false
+      }
+    }
+    return false
   }
 
   /// A failure that another attempt may cure.
@@ -150,6 +184,8 @@ struct HTTPRangeReader: Sendable {
     } catch RangeResponseDelegate.Refusal.bodyTooLong {
       // More bytes than the range holds: the body cannot be the bytes asked for.
       throw RemoteMapBufferError.invalidContentRange(url: displayURL, requested: range, header: nil)
+    } catch where !(error is CancellationError) && !delegate.hasReceivedHead && Self.isClosedConnection(error) {
+      throw Unanswered(error: error)
     }
     let status = answer.status
     let contentRangeHeader = answer.contentRange

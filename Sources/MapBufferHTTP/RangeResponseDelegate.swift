@@ -68,6 +68,10 @@ final class RangeResponseDelegate: HTTPClientResponseDelegate {
     self.destination = destination
   }
 
+  /// Whether any part of an answer (its head) has arrived. A request that failed before then was
+  /// not answered at all: it can be sent again as it was.
+  var hasReceivedHead: Bool { state.withLockedValue { $0.answer != nil } }
+
   /// The answer, once the task has succeeded: taken under the lock the event loop wrote it
   /// under, so that its bytes are seen whole.
   func takeAnswer() throws -> Answer {
