@@ -41,6 +41,9 @@ struct HTTPRangeReader: Sendable {
   /// connection; a server that closes every connection unanswered then fails attempts as usual.
   static let maximumUnansweredResends = 16
 
+  /// The most redirects one read follows, as browsers and AsyncHTTPClient's default do at most.
+  static let maximumRedirects = 5
+
   /// Reads `range`. With `allowsShorter`, an object that ends inside the range gives its bytes up
   /// to the end (the speculative first read of a map); otherwise the whole range must arrive.
   /// With `destination`, a `206` body is received into that buffer at that offset (which must
@@ -53,10 +56,13 @@ struct HTTPRangeReader: Sendable {
     let policy = configuration.retryPolicy
     var attempt = 1
     var resends = 0
+    var target = url
+    var visited: Set<String> = [url.absoluteString]
     while true {
       let outcome: AttemptOutcome
       do {
-        outcome = try await sendOnce(range, expecting: identity, allowsShorter: allowsShorter, into: destination)
+        outcome = try await sendOnce(
+          range, to: target, expecting: identity, allowsShorter: allowsShorter, into: destination)
       } catch let error as RemoteMapBufferError {
         throw error
       } catch where error is CancellationError || Task.isCancelled {
@@ -74,7 +80,7 @@ struct HTTPRangeReader: Sendable {
       {
         outcome = .retryable(.timeout)
       } catch where Self.isPermanent(error) {
-        // Another attempt would fail alike: a bad URL, a redirect loop, a TLS failure.
+        // Another attempt would fail alike: a bad URL, a TLS failure.
         throw RemoteMapBufferError.connectionFailed(url: displayURL, attempts: attempt, reason: String(describing: error))
       } catch {
         outcome = .retryable(.connection(String(describing: error)))
@@ -82,18 +88,29 @@ struct HTTPRangeReader: Sendable {
       switch outcome {
       case .success(let response):
         return response
+      case .redirect(let next):
+        guard visited.count <= Self.maximumRedirects, visited.insert(next.absoluteString).inserted else {
+          throw RemoteMapBufferError.connectionFailed(
+            url: displayURL, attempts: attempt,
+            reason: "a redirect loop, or more than \(Self.maximumRedirects) redirects")
+        }
+        target = next
       case .retryable(let failure):
         guard attempt < policy.maximumAttempts else { throw failure.error(url: displayURL, range: range, attempts: attempt) }
         counters.retries.add(1, ordering: .relaxed)
         try await Task.sleep(for: policy.delay(afterAttempt: attempt))
         attempt += 1
+        // Each attempt starts from the object's own URL, as the first did.
+        target = url
+        visited = [url.absoluteString]
       }
     }
   }
 
-  /// What one attempt came to: bytes, or a failure worth another attempt.
+  /// What one request came to: bytes, a redirect to follow, or a failure worth another attempt.
   private enum AttemptOutcome: Sendable {
     case success(Response)
+    case redirect(URL)
     case retryable(RetryableFailure)
   }
 
@@ -104,7 +121,7 @@ struct HTTPRangeReader: Sendable {
   }
 
   /// Headers the reader sets itself, which ``RemoteMapBuffer/Configuration/headers`` cannot replace.
-  static let reservedHeaderNames: Set<String> = ["range", "if-match", "accept-encoding"]
+  static let reservedHeaderNames: Set<String> = ["range", "if-match", "accept-encoding", "host"]
 
   /// Whether `error`, thrown by the client, would recur on another attempt.
   static func isPermanent(_ error: any Error) -> Bool {
@@ -147,12 +164,9 @@ struct HTTPRangeReader: Sendable {
     }
   }
 
-  /// Sends one request and checks its answer. The client's deadline,
-  /// ``RemoteMapBuffer/Configuration/requestTimeout`` from now, covers the whole answer.
-  private func sendOnce(
-    _ range: Range<Int>, expecting identity: ObjectIdentity?, allowsShorter: Bool,
-    into destination: (buffer: ReceiveBuffer, offset: Int)?
-  ) async throws -> AttemptOutcome {
+  /// The headers of a request for `range` to `target`. The configured headers go only to the
+  /// object's own origin: a redirect to another host, port or scheme does not carry them.
+  private func headers(for range: Range<Int>, to target: URL, expecting identity: ObjectIdentity?) -> HTTPHeaders {
     var headers = HTTPHeaders()
     headers.add(name: "Range", value: "bytes=\(range.lowerBound)-\(range.upperBound - 1)")
     // The bytes as stored: a content encoding would change what the offsets mean.
@@ -160,10 +174,21 @@ struct HTTPRangeReader: Sendable {
     if let identity, identity.hasStrongETag, let etag = identity.etag {
       headers.add(name: "If-Match", value: etag)
     }
-    for header in configuration.headers where !Self.reservedHeaderNames.contains(header.name.lowercased()) {
-      headers.add(name: header.name, value: header.value)
+    if target == url || target.hasSameOrigin(as: url) {
+      for header in configuration.headers where !Self.reservedHeaderNames.contains(header.name.lowercased()) {
+        headers.add(name: header.name, value: header.value)
+      }
     }
-    let request = try HTTPClient.Request(url: url, method: .GET, headers: headers)
+    return headers
+  }
+
+  /// Sends one request to `target` and checks its answer. The client's deadline,
+  /// ``RemoteMapBuffer/Configuration/requestTimeout`` from now, covers the whole answer.
+  private func sendOnce(
+    _ range: Range<Int>, to target: URL, expecting identity: ObjectIdentity?, allowsShorter: Bool,
+    into destination: (buffer: ReceiveBuffer, offset: Int)?
+  ) async throws -> AttemptOutcome {
+    let request = try HTTPClient.Request(url: target, method: .GET, headers: headers(for: range, to: target, expecting: identity))
     let delegate = RangeResponseDelegate(
       limit: range.count, acceptsWholeObject: allowsShorter && range.lowerBound == 0, into: destination)
     let deadline = NIODeadline.now() + .nanoseconds(configuration.requestTimeout.nanoseconds)
@@ -203,6 +228,15 @@ struct HTTPRangeReader: Sendable {
         throw RemoteMapBufferError.shortBody(url: displayURL, range: 0..<length, received: body.count)
       }
       return .success(Response(body: body, range: 0..<length, identity: ObjectIdentity(size: length, etag: etag)))
+    case 301, 302, 303, 307, 308:
+      // Followed here rather than by the client, so that the configured headers stay with the object's origin.
+      guard let location = answer.location, let next = URL(string: location, relativeTo: target)?.absoluteURL else {
+        throw RemoteMapBufferError.unexpectedStatus(url: displayURL, status: status)
+      }
+      guard let scheme = next.scheme?.lowercased(), scheme == "http" || scheme == "https", next.host != nil else {
+        throw RemoteMapBufferError.unsupportedURL(next.redactedForDisplay)
+      }
+      return .redirect(next)
     case 404, 410:
       throw RemoteMapBufferError.notFound(url: displayURL)
     case 401, 403:

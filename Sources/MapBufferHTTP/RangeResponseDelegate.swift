@@ -14,7 +14,7 @@ import NIOHTTP1
 /// announces none), or into the caller's buffer; a `200` is kept only when the whole object is
 /// acceptable (the first read of a small map) and announces no more than that; any other `200` is
 /// refused at its head, which closes the connection rather than download an object the reader
-/// cannot use. Bodies of other statuses (error documents) are dropped. Nothing is
+/// cannot use. Bodies of other statuses (error documents, redirects) are dropped. Nothing is
 /// copied after it arrives.
 final class RangeResponseDelegate: HTTPClientResponseDelegate {
   /// What the reader needs of an answer, taken from its head on the event loop: the reader's
@@ -22,10 +22,11 @@ final class RangeResponseDelegate: HTTPClientResponseDelegate {
   struct Answer: Sendable {
     /// The status code.
     var status: Int
-    /// The `Content-Range`, `ETag` and `Content-Length` headers, if present.
+    /// The `Content-Range`, `ETag`, `Content-Length` and `Location` headers, if present.
     var contentRange: String?
     var etag: String?
     var contentLength: Int?
+    var location: String?
     /// The kept body.
     var body: ReceivedBody
   }
@@ -121,7 +122,8 @@ final class RangeResponseDelegate: HTTPClientResponseDelegate {
   private static func answer(from head: HTTPResponseHead, contentLength: Int?) -> Answer {
     Answer(
       status: Int(head.status.code), contentRange: head.headers.first(name: "Content-Range"),
-      etag: head.headers.first(name: "ETag"), contentLength: contentLength, body: .empty)
+      etag: head.headers.first(name: "ETag"), contentLength: contentLength,
+      location: head.headers.first(name: "Location"), body: .empty)
   }
 
   func didReceiveBodyPart(task: HTTPClient.Task<Void>, _ buffer: ByteBuffer) -> EventLoopFuture<Void> {
