@@ -27,37 +27,60 @@ struct HTTPRangeReader: Sendable {
   /// The bytes of one range and what identifies the object they came from.
   struct Response: Sendable {
     /// The body: the bytes of `range`.
-    var body: ByteBuffer
+    var body: ReceivedBody
     /// The bytes the body holds.
     var range: Range<Int>
     /// The object's size and ETag, as this answer gave them.
     var identity: ObjectIdentity
   }
 
+  /// How many times one read is sent again, at once and without using up an attempt, when its
+  /// connection closed before any byte of the answer: the server closed a keep-alive connection
+  /// (after an error status, after its request limit, when idle) as the request was sent on it.
+  /// As many as the default client keeps connections to one host, each of which may be such a
+  /// connection; a server that closes every connection unanswered then fails attempts as usual.
+  static let maximumUnansweredResends = 16
+
+  /// The most redirects one read follows, as browsers and AsyncHTTPClient's default do at most.
+  static let maximumRedirects = 5
+
   /// Reads `range`. With `allowsShorter`, an object that ends inside the range gives its bytes up
   /// to the end (the speculative first read of a map); otherwise the whole range must arrive.
+  /// With `destination`, a `206` body is received into that buffer at that offset (which must
+  /// have room for the range) rather than into one of its own.
   func read(
-    _ range: Range<Int>, expecting identity: ObjectIdentity?, allowsShorter: Bool = false
+    _ range: Range<Int>, expecting identity: ObjectIdentity?, allowsShorter: Bool = false,
+    into destination: (buffer: ReceiveBuffer, offset: Int)? = nil
   ) async throws -> Response {
     precondition(!range.isEmpty, "an HTTP range cannot be empty")
     let policy = configuration.retryPolicy
-    var attempt = 0
+    var attempt = 1
+    var resends = 0
+    var target = url
+    var visited: Set<String> = [url.absoluteString]
     while true {
-      attempt += 1
       let outcome: AttemptOutcome
       do {
-        outcome = try await sendOnce(range, expecting: identity, allowsShorter: allowsShorter)
+        outcome = try await sendOnce(
+          range, to: target, expecting: identity, allowsShorter: allowsShorter, into: destination)
       } catch let error as RemoteMapBufferError {
         throw error
       } catch where error is CancellationError || Task.isCancelled {
         // The caller's task was cancelled (the client then fails the request as `cancelled`).
         throw CancellationError()
+      } catch is Unanswered where resends < Self.maximumUnansweredResends {
+        // Not a failure of the server's: the request never reached it. Again, on a new connection.
+        resends += 1
+        counters.retries.add(1, ordering: .relaxed)
+        continue
+      } catch let unanswered as Unanswered {
+        outcome = .retryable(.connection(String(describing: unanswered.error)))
       } catch let error as HTTPClientError
         where error == .deadlineExceeded || error == .readTimeout || error == .connectTimeout
       {
         outcome = .retryable(.timeout)
       } catch where Self.isPermanent(error) {
-        // Another attempt would fail alike: a bad URL, a redirect loop, a TLS failure.
+        // Another attempt would fail alike: a bad URL, a TLS failure.
         throw RemoteMapBufferError.connectionFailed(url: displayURL, attempts: attempt, reason: String(describing: error))
       } catch {
         outcome = .retryable(.connection(String(describing: error)))
@@ -65,22 +88,40 @@ struct HTTPRangeReader: Sendable {
       switch outcome {
       case .success(let response):
         return response
+      case .redirect(let next):
+        guard visited.count <= Self.maximumRedirects, visited.insert(next.absoluteString).inserted else {
+          throw RemoteMapBufferError.connectionFailed(
+            url: displayURL, attempts: attempt,
+            reason: "a redirect loop, or more than \(Self.maximumRedirects) redirects")
+        }
+        target = next
       case .retryable(let failure):
         guard attempt < policy.maximumAttempts else { throw failure.error(url: displayURL, range: range, attempts: attempt) }
         counters.retries.add(1, ordering: .relaxed)
         try await Task.sleep(for: policy.delay(afterAttempt: attempt))
+        attempt += 1
+        // Each attempt starts from the object's own URL, as the first did.
+        target = url
+        visited = [url.absoluteString]
       }
     }
   }
 
-  /// What one attempt came to: bytes, or a failure worth another attempt.
+  /// What one request came to: bytes, a redirect to follow, or a failure worth another attempt.
   private enum AttemptOutcome: Sendable {
     case success(Response)
+    case redirect(URL)
     case retryable(RetryableFailure)
   }
 
+  /// A request whose connection failed before any byte of its answer arrived.
+  private struct Unanswered: Error {
+    /// The client's error.
+    var error: any Error
+  }
+
   /// Headers the reader sets itself, which ``RemoteMapBuffer/Configuration/headers`` cannot replace.
-  static let reservedHeaderNames: Set<String> = ["range", "if-match", "accept-encoding"]
+  static let reservedHeaderNames: Set<String> = ["range", "if-match", "accept-encoding", "host"]
 
   /// Whether `error`, thrown by the client, would recur on another attempt.
   static func isPermanent(_ error: any Error) -> Bool {
@@ -93,6 +134,19 @@ struct HTTPRangeReader: Sendable {
     }
     // TLS failures (an untrusted certificate, a bad handshake) come from NIOSSL.
     return String(reflecting: type(of: error)).hasPrefix("NIOSSL.")
+  }
+
+  /// Whether `error`, thrown by the client, means the connection closed or was reset under the request.
+  static func isClosedConnection(_ error: any Error) -> Bool {
+    if let error = error as? HTTPClientError { return error == .remoteConnectionClosed }
+    if let error = error as? IOError { return error.errnoCode == ECONNRESET || error.errnoCode == EPIPE }
+    if let error = error as? ChannelError {
+      switch error {
+      case .ioOnClosedChannel, .eof, .outputClosed, .alreadyClosed: return true
+      default: return false
+      }
+    }
+    return false
   }
 
   /// A failure that another attempt may cure.
@@ -110,11 +164,9 @@ struct HTTPRangeReader: Sendable {
     }
   }
 
-  /// Sends one request and checks its answer. The client's deadline,
-  /// ``RemoteMapBuffer/Configuration/requestTimeout`` from now, covers the whole answer.
-  private func sendOnce(
-    _ range: Range<Int>, expecting identity: ObjectIdentity?, allowsShorter: Bool
-  ) async throws -> AttemptOutcome {
+  /// The headers of a request for `range` to `target`. The configured headers go only to the
+  /// object's own origin: a redirect to another host, port or scheme does not carry them.
+  private func headers(for range: Range<Int>, to target: URL, expecting identity: ObjectIdentity?) -> HTTPHeaders {
     var headers = HTTPHeaders()
     headers.add(name: "Range", value: "bytes=\(range.lowerBound)-\(range.upperBound - 1)")
     // The bytes as stored: a content encoding would change what the offsets mean.
@@ -122,11 +174,23 @@ struct HTTPRangeReader: Sendable {
     if let identity, identity.hasStrongETag, let etag = identity.etag {
       headers.add(name: "If-Match", value: etag)
     }
-    for header in configuration.headers where !Self.reservedHeaderNames.contains(header.name.lowercased()) {
-      headers.add(name: header.name, value: header.value)
+    if target == url || target.hasSameOrigin(as: url) {
+      for header in configuration.headers where !Self.reservedHeaderNames.contains(header.name.lowercased()) {
+        headers.add(name: header.name, value: header.value)
+      }
     }
-    let request = try HTTPClient.Request(url: url, method: .GET, headers: headers)
-    let delegate = RangeResponseDelegate(limit: range.count, acceptsWholeObject: allowsShorter && range.lowerBound == 0)
+    return headers
+  }
+
+  /// Sends one request to `target` and checks its answer. The client's deadline,
+  /// ``RemoteMapBuffer/Configuration/requestTimeout`` from now, covers the whole answer.
+  private func sendOnce(
+    _ range: Range<Int>, to target: URL, expecting identity: ObjectIdentity?, allowsShorter: Bool,
+    into destination: (buffer: ReceiveBuffer, offset: Int)?
+  ) async throws -> AttemptOutcome {
+    let request = try HTTPClient.Request(url: target, method: .GET, headers: headers(for: range, to: target, expecting: identity))
+    let delegate = RangeResponseDelegate(
+      limit: range.count, acceptsWholeObject: allowsShorter && range.lowerBound == 0, into: destination)
     let deadline = NIODeadline.now() + .nanoseconds(configuration.requestTimeout.nanoseconds)
     counters.requests.add(1, ordering: .relaxed)
     counters.begin()
@@ -134,16 +198,19 @@ struct HTTPRangeReader: Sendable {
     let task = client.execute(request: request, delegate: delegate, deadline: deadline)
     let answer: RangeResponseDelegate.Answer
     do {
-      answer = try await withTaskCancellationHandler {
+      try await withTaskCancellationHandler {
         try await task.futureResult.get()
       } onCancel: {
         task.cancel()
       }
+      answer = try delegate.takeAnswer()
     } catch RangeResponseDelegate.Refusal.wholeObject(let length) {
       throw RemoteMapBufferError.rangeIgnored(url: displayURL, status: 200, contentLength: length)
     } catch RangeResponseDelegate.Refusal.bodyTooLong {
       // More bytes than the range holds: the body cannot be the bytes asked for.
       throw RemoteMapBufferError.invalidContentRange(url: displayURL, requested: range, header: nil)
+    } catch where !(error is CancellationError) && !delegate.hasReceivedHead && Self.isClosedConnection(error) {
+      throw Unanswered(error: error)
     }
     let status = answer.status
     let contentRangeHeader = answer.contentRange
@@ -155,12 +222,21 @@ struct HTTPRangeReader: Sendable {
       // The whole object, no larger than what was asked for (the delegate refused anything else):
       // as good as the range. An empty object is answered so even by servers that honour ranges.
       let body = answer.body
-      counters.bytesReceived.add(body.readableBytes, ordering: .relaxed)
-      let length = answer.contentLength ?? body.readableBytes
-      guard body.readableBytes == length else {
-        throw RemoteMapBufferError.shortBody(url: displayURL, range: 0..<length, received: body.readableBytes)
+      counters.bytesReceived.add(body.count, ordering: .relaxed)
+      let length = answer.contentLength ?? body.count
+      guard body.count == length else {
+        throw RemoteMapBufferError.shortBody(url: displayURL, range: 0..<length, received: body.count)
       }
       return .success(Response(body: body, range: 0..<length, identity: ObjectIdentity(size: length, etag: etag)))
+    case 301, 302, 303, 307, 308:
+      // Followed here rather than by the client, so that the configured headers stay with the object's origin.
+      guard let location = answer.location, let next = URL(string: location, relativeTo: target)?.absoluteURL else {
+        throw RemoteMapBufferError.unexpectedStatus(url: displayURL, status: status)
+      }
+      guard let scheme = next.scheme?.lowercased(), scheme == "http" || scheme == "https", next.host != nil else {
+        throw RemoteMapBufferError.unsupportedURL(next.redactedForDisplay)
+      }
+      return .redirect(next)
     case 404, 410:
       throw RemoteMapBufferError.notFound(url: displayURL)
     case 401, 403:
@@ -197,9 +273,9 @@ struct HTTPRangeReader: Sendable {
       throw RemoteMapBufferError.invalidContentRange(url: displayURL, requested: range, header: contentRangeHeader)
     }
     let body = answer.body
-    counters.bytesReceived.add(body.readableBytes, ordering: .relaxed)
-    guard body.readableBytes == received.count else {
-      throw RemoteMapBufferError.shortBody(url: displayURL, range: range, received: body.readableBytes)
+    counters.bytesReceived.add(body.count, ordering: .relaxed)
+    guard body.count == received.count else {
+      throw RemoteMapBufferError.shortBody(url: displayURL, range: range, received: body.count)
     }
     return .success(Response(body: body, range: received, identity: found))
   }
@@ -211,7 +287,7 @@ extension HTTPRangeReader {
   /// each range's index and bytes as they arrive. Ranges are made one at a time, as they are sent.
   func forEachRange(
     count: Int, range: @escaping @Sendable (Int) -> Range<Int>, expecting identity: ObjectIdentity,
-    _ body: @escaping @Sendable (Int, ByteBuffer) throws -> Void
+    _ body: @escaping @Sendable (Int, ReceivedBody) throws -> Void
   ) async throws {
     let width = max(1, configuration.maximumConcurrentRequests)
     try await withThrowingTaskGroup(of: Void.self) { group in
@@ -249,7 +325,7 @@ extension HTTPRangeReader {
       },
       expecting: identity
     ) { index, body in
-      try body.withUnsafeReadableBytes { try output.write($0, at: start + index * chunk) }
+      try body.withUnsafeBytes { try output.write($0, at: start + index * chunk) }
     }
   }
 }

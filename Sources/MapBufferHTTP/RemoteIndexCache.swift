@@ -59,14 +59,13 @@ public struct RemoteIndexCache: Sendable {
   }
 
   /// The entry for `key`, or `nil` if there is none or it is damaged, foreign or larger than `limit`.
+  /// The file is read into one buffer, which the entry's prefix refers to (no copy).
   func entry(forKey key: String, maximumIndexByteCount limit: Int) -> Entry? {
-    let url = fileURL(forKey: key)
-    guard let attributes = try? FileManager.default.attributesOfItem(atPath: url.path),
-      let size = (attributes[.size] as? NSNumber)?.intValue,
-      size - 4096 <= limit
+    let (allowed, overflow) = limit.addingReportingOverflow(4096)
+    guard let buffer = IndexCacheFile.read(fileURL(forKey: key), maximumByteCount: overflow ? .max : allowed),
+      let parsed = buffer.withUnsafeBytes(in: 0..<buffer.capacity, { Self.parse($0, key: key) })
     else { return nil }
-    guard let data = try? Data(contentsOf: url, options: .alwaysMapped) else { return nil }
-    return Self.decode(data, key: key)
+    return Entry(identity: parsed.identity, prefix: buffer.data(in: parsed.prefix))
   }
 
   /// Writes the entry for `key`, replacing any. Failing to write is not an error for the reader
@@ -75,8 +74,8 @@ public struct RemoteIndexCache: Sendable {
   func store(_ entry: Entry, forKey key: String) -> Bool {
     do {
       try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-      let data = Self.encode(entry, key: key)
-      try AtomicFile.write(to: fileURL(forKey: key)) { try $0.write(data) }
+      // The prefix is written from where it lies: a large index is not copied to be stored.
+      try IndexCacheFile.write(Self.encodedParts(entry, key: key), to: fileURL(forKey: key))
       return true
     } catch {
       return false
@@ -97,7 +96,13 @@ public struct RemoteIndexCache: Sendable {
   /// lengths and numbers little-endian.
   private static let magic = Array("MBIDXC02".utf8)
 
+  /// The entry's file, whole (for tests).
   static func encode(_ entry: Entry, key: String) -> Data {
+    encodedParts(entry, key: key).reduce(Data(), +)
+  }
+
+  /// The entry's file in three parts: what precedes the prefix, the prefix itself, the CRC-32C.
+  static func encodedParts(_ entry: Entry, key: String) -> [Data] {
     var out = Data(magic)
     func append<T: FixedWidthInteger>(_ value: T) { withUnsafeBytes(of: value.littleEndian) { out.append(contentsOf: $0) } }
     out.append(contentsOf: digest(ofKey: key))
@@ -111,44 +116,39 @@ public struct RemoteIndexCache: Sendable {
     }
     append(UInt64(entry.identity.size))
     append(UInt64(entry.prefix.count))
-    out.append(entry.prefix)
-    append(CRC32C.checksum(of: out))
-    return out
+    let checksum = CRC32C.checksum(of: entry.prefix, extending: CRC32C.checksum(of: out))
+    return [out, entry.prefix, withUnsafeBytes(of: checksum.littleEndian) { Data($0) }]
   }
 
-  static func decode(_ data: Data, key: String) -> Entry? {
+  /// The identity and where the prefix lies in an entry's file `raw`, or `nil` if it is damaged,
+  /// truncated or another key's.
+  static func parse(_ raw: UnsafeRawBufferPointer, key: String) -> (identity: ObjectIdentity, prefix: Range<Int>)? {
     let expectedDigest = digest(ofKey: key)
-    // Parsed in place; the prefix is the one copy made.
-    let parsed = data.withUnsafeBytes { raw -> (identity: ObjectIdentity, prefix: Range<Int>)? in
-      guard raw.count >= magic.count + 4, raw.starts(with: magic) else { return nil }
-      let body = UnsafeRawBufferPointer(rebasing: raw[..<(raw.count - 4)])
-      guard CRC32C.checksum(body) == raw.loadLittleEndianUInt32(at: raw.count - 4) else { return nil }
-      var cursor = magic.count
-      func take(_ count: Int) -> Range<Int>? {
-        guard count >= 0, count <= body.count - cursor else { return nil }
-        defer { cursor += count }
-        return cursor..<(cursor + count)
-      }
-      func integer(_ width: Int) -> UInt64? {
-        take(width).map { range in body[range].reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) } }
-      }
-      guard let keyDigest = take(32), body[keyDigest].elementsEqual(expectedDigest), let hasETag = integer(1) else {
-        return nil
-      }
-      var etag: String?
-      if hasETag == 1 {
-        guard let etagCount = integer(4), let etagBytes = take(Int(etagCount)) else { return nil }
-        etag = String(decoding: body[etagBytes], as: UTF8.self)
-      }
-      guard let size = integer(8), size <= UInt64(Int.max), let prefixCount = integer(8),
-        prefixCount <= UInt64(Int.max), let prefix = take(Int(prefixCount)), cursor == body.count,
-        prefix.count <= Int(size)
-      else { return nil }
-      return (ObjectIdentity(size: Int(size), etag: etag), prefix)
+    guard raw.count >= magic.count + 4, raw.starts(with: magic) else { return nil }
+    let body = UnsafeRawBufferPointer(rebasing: raw[..<(raw.count - 4)])
+    guard CRC32C.checksum(body) == raw.loadLittleEndianUInt32(at: raw.count - 4) else { return nil }
+    var cursor = magic.count
+    func take(_ count: Int) -> Range<Int>? {
+      guard count >= 0, count <= body.count - cursor else { return nil }
+      defer { cursor += count }
+      return cursor..<(cursor + count)
     }
-    guard let parsed else { return nil }
-    let start = data.startIndex
-    return Entry(identity: parsed.identity, prefix: data.subdata(in: (start + parsed.prefix.lowerBound)..<(start + parsed.prefix.upperBound)))
+    func integer(_ width: Int) -> UInt64? {
+      take(width).map { range in body[range].reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) } }
+    }
+    guard let keyDigest = take(32), body[keyDigest].elementsEqual(expectedDigest), let hasETag = integer(1) else {
+      return nil
+    }
+    var etag: String?
+    if hasETag == 1 {
+      guard let etagCount = integer(4), let etagBytes = take(Int(etagCount)) else { return nil }
+      etag = String(decoding: body[etagBytes], as: UTF8.self)
+    }
+    guard let size = integer(8), size <= UInt64(Int.max), let prefixCount = integer(8),
+      prefixCount <= UInt64(Int.max), let prefix = take(Int(prefixCount)), cursor == body.count,
+      prefix.count <= Int(size)
+    else { return nil }
+    return (ObjectIdentity(size: Int(size), etag: etag), prefix)
   }
 }
 

@@ -32,8 +32,11 @@ extension RemoteMapBuffer {
     public var indexCache: RemoteIndexCache?
     /// What names the object in the index cache.
     public var cacheIdentity: CacheIdentity = .url
-    /// Headers sent with every request, such as `Authorization: Bearer …` for a private bucket.
-    /// `Range`, `If-Match` and `Accept-Encoding` are the reader's own and are not replaced.
+    /// Headers sent with every request to the object's origin, such as `Authorization: Bearer …`
+    /// for a private bucket. `Range`, `If-Match`, `Accept-Encoding` and `Host` are the reader's own
+    /// and are not replaced. A redirect to another origin (scheme, host or port) is followed
+    /// without them, so that a credential never reaches a host it was not meant for; this needs
+    /// a client that leaves redirects to the reader, as ``RemoteMapBuffer/defaultHTTPClient`` does.
     public var headers: [(name: String, value: String)] = []
     /// Whether lookups verify each item's CRC-32C (format version 1). On by default.
     public var verifiesChecksums = true
@@ -79,11 +82,16 @@ extension RemoteMapBuffer {
   ///
   /// Unlike `HTTPClient.shared` it leaves retries to the map's ``RetryPolicy`` (a refused connection
   /// fails at once instead of being retried until the deadline), never decompresses (a range is of
-  /// the stored bytes), follows at most 5 redirects, gives up connecting after 10 s, and keeps up
-  /// to 16 connections per host.
+  /// the stored bytes), leaves redirects to the reader (which follows at most 5, and sends
+  /// ``Configuration/headers`` only to the object's own origin), gives up connecting after 10 s,
+  /// and keeps up to 16 connections per host.
+  ///
+  /// A client of your own should also have `redirectConfiguration = .disallow`: one that follows
+  /// redirects itself sends every header but `Authorization`, `Cookie` and `Proxy-Authorization`
+  /// to whatever host a redirect names.
   public static let defaultHTTPClient: HTTPClient = {
     var configuration = HTTPClient.Configuration()
-    configuration.redirectConfiguration = .follow(max: 5, allowCycles: false)
+    configuration.redirectConfiguration = .disallow
     configuration.timeout = HTTPClient.Configuration.Timeout(connect: .seconds(10))
     configuration.decompression = .disabled
     configuration.connectionPool.retryConnectionEstablishment = false

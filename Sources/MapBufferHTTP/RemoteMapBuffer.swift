@@ -5,7 +5,6 @@ import AsyncHTTPClient
 import Foundation
 import MapBuffer
 import NIOConcurrencyHelpers
-import NIOCore
 import Synchronization
 
 /// A MapBuffer read over HTTP(S) range requests: the header and index once, then one request per item.
@@ -141,8 +140,10 @@ public final class RemoteMapBuffer: Sendable {
         let map = snapshot.map
         guard let location = try map.location(of: key) else { return nil }
         let coding = map.itemCoding
-        return try await withStoredBytes(of: location, key: key, in: snapshot) { stored in
-          try coding.value(of: stored, key: key, position: location.position)
+        return try await withStoredBytes(of: location, key: key, in: snapshot) { stored, data in
+          // Uncompressed: the value is the received bytes themselves, not a copy of them.
+          guard coding.compression == .none else { return try coding.value(of: stored, key: key, position: location.position) }
+          return data(try coding.payload(of: stored, key: key, position: location.position))
         }
       }
     }
@@ -158,7 +159,9 @@ public final class RemoteMapBuffer: Sendable {
       guard location.range.count >= trailer else {
         throw MapBufferError.missingChecksum(key: key, position: location.position, storedSize: location.range.count)
       }
-      return try await withStoredBytes(of: location, key: key, in: snapshot) { Data($0.prefix($0.count - trailer)) }
+      return try await withStoredBytes(of: location, key: key, in: snapshot) { stored, data in
+        data(UnsafeRawBufferPointer(rebasing: stored.prefix(stored.count - trailer)))
+      }
     }
   }
 
@@ -208,17 +211,13 @@ public final class RemoteMapBuffer: Sendable {
     try await withCurrentSnapshot { snapshot in
       try snapshot.map.validate(.shallow)
       guard depth == .deep else { return }
-      var verifying = snapshot.map.itemCoding
-      verifying.verifiesChecksums = true
-      let coding = verifying
+      let coding = snapshot.map.itemCoding
       let locations = try (0..<snapshot.map.count).map { try snapshot.map.entryLocation(at: $0) }
       let checked = Atomic<Int>(0)
       let total = locations.count
       let keys = Dictionary(uniqueKeysWithValues: locations.map { ($0.location.position, $0.key) })
       _ = try await forEachStoredItem(locations.map(\.location), keys: keys, in: snapshot, keepingResults: false) { location, stored in
-        let key = locations[location.position].key
-        let payload = try coding.payload(of: stored, key: key, position: location.position)
-        if coding.compression != .none { _ = try coding.decode(payload: payload, key: key) }
+        try coding.checkItem(stored, key: locations[location.position].key, position: location.position)
         let done = checked.add(1, ordering: .relaxed).newValue
         progress?(done, total)
         return Data()
@@ -253,7 +252,7 @@ public final class RemoteMapBuffer: Sendable {
     let chunk = max(1, configuration.maximumCoalescedByteCount)
     try await AtomicFile.write(to: destination) { output in
       let first = try await reader.read(0..<chunk, expecting: nil, allowsShorter: true)
-      try first.body.withUnsafeReadableBytes { try output.write($0, at: 0) }
+      try first.body.withUnsafeBytes { try output.write($0, at: 0) }
       try await reader.copy(first.range.upperBound..<first.identity.size, expecting: first.identity, to: output)
     }
   }
@@ -348,22 +347,27 @@ public final class RemoteMapBuffer: Sendable {
       throw MapBufferError.truncatedHeader(byteCount: error.objectSize ?? 0, required: 16)
     }
     let identity = first.identity
-    guard first.body.readableBytes >= 16 else {
+    guard first.body.count >= 16 else {
       throw MapBufferError.truncatedHeader(byteCount: identity.size, required: 16)
     }
     // The checks opening a map makes, before the index's size is trusted for a request.
-    let header = try first.body.withUnsafeReadableBytes { try MapBufferHeader(parsing: $0) }
+    let header = try first.body.withUnsafeBytes { try MapBufferHeader(parsing: $0) }
     try header.checkIndexFits(sourceSize: identity.size)
     let indexEnd = header.dataStart
     guard header.indexRange.count <= configuration.maximumIndexByteCount else {
       throw RemoteMapBufferError.indexTooLarge(
         url: reader.displayURL, byteCount: header.indexRange.count, limit: configuration.maximumIndexByteCount)
     }
-    var prefix = Data(capacity: max(indexEnd, first.body.readableBytes))
-    first.body.withUnsafeReadableBytes { prefix.append(contentsOf: $0) }
-    if indexEnd > prefix.count {
-      let rest = try await reader.read(prefix.count..<indexEnd, expecting: identity)
-      rest.body.withUnsafeReadableBytes { prefix.append(contentsOf: $0) }
+    let prefix: Data
+    if indexEnd > first.body.count {
+      // One buffer of the index's end, the rest of the index received into it in place: a large
+      // index is held once, never also in a buffer of its own or a copy.
+      let buffer = ReceiveBuffer(capacity: indexEnd)
+      first.body.withUnsafeBytes { buffer.write($0, at: 0) }
+      _ = try await reader.read(first.body.count..<indexEnd, expecting: identity, into: (buffer, first.body.count))
+      prefix = buffer.data(in: 0..<indexEnd)
+    } else {
+      prefix = first.body.data
     }
     let snapshot = try makeSnapshot(prefix: prefix, identity: identity, configuration: configuration)
     if let cache = configuration.indexCache, cache.accepts(identity) {
@@ -403,17 +407,22 @@ public final class RemoteMapBuffer: Sendable {
   }
 
   /// Calls `body` with the stored bytes of the item at `location`, whose key is `key`: from the
-  /// prefix when it lies there, else from one range request.
+  /// prefix when it lies there, else from one range request. `body`'s second argument makes
+  /// `Data` of bytes within the stored ones: received bytes are referred to, not copied.
   func withStoredBytes<Result>(
-    of location: ItemLocation, key: UInt64, in snapshot: Snapshot, _ body: (UnsafeRawBufferPointer) throws -> Result
+    of location: ItemLocation, key: UInt64, in snapshot: Snapshot,
+    _ body: (UnsafeRawBufferPointer, _ data: (UnsafeRawBufferPointer) -> Data) throws -> Result
   ) async throws -> Result {
     if isFetched(location, in: snapshot) {
-      return try snapshot.prefix.withUnsafeBytes(in: location.range.isEmpty ? 0..<0 : location.range, body)
+      return try snapshot.prefix.withUnsafeBytes(in: location.range.isEmpty ? 0..<0 : location.range) {
+        try body($0) { Data($0) }
+      }
     }
     try checkSize(of: location, key: key)
     let response = try await reader.read(location.range, expecting: snapshot.identity)
     confirm(snapshot)
-    return try response.body.withUnsafeReadableBytes(body)
+    let received = response.body
+    return try received.withUnsafeBytes { try body($0) { received.buffer.data(of: $0) } }
   }
 
   /// Runs `transform` on the stored bytes of every item in `locations` (distinct positions,
@@ -442,7 +451,7 @@ public final class RemoteMapBuffer: Sendable {
     try await reader.forEachRange(count: groups.count, range: { groups[$0].range }, expecting: snapshot.identity) { index, body in
       let group = groups[index]
       var values: [(Int, Data)] = []
-      try body.withUnsafeReadableBytes { bytes in
+      try body.withUnsafeBytes { bytes in
         for location in group.members {
           let start = location.range.lowerBound - group.range.lowerBound
           let stored = UnsafeRawBufferPointer(rebasing: bytes[start..<(start + location.range.count)])
@@ -456,13 +465,6 @@ public final class RemoteMapBuffer: Sendable {
     }
     if !groups.isEmpty { confirm(snapshot) }
     return results.merging(collected.withLockedValue { $0 }) { first, _ in first }
-  }
-}
-
-extension Data {
-  /// A copy of the readable bytes of `buffer`.
-  init(copying buffer: ByteBuffer) {
-    self = buffer.withUnsafeReadableBytes { Data($0) }
   }
 }
 

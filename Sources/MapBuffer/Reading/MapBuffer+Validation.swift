@@ -25,15 +25,11 @@ extension MapBuffer {
   ) throws {
     try validateIndex()
     guard depth == .deep else { return }
-    var coding = itemCoding
-    coding.verifiesChecksums = true
+    let coding = itemCoding
     var entries = entries()
     var checked = 0
     while let (key, location) = try entries.nextLocation() {
-      try source.withUnsafeBytes(in: location.range) { stored in
-        let payload = try coding.payload(of: stored, key: key, position: location.position)
-        if coding.compression != .none { _ = try coding.decode(payload: payload, key: key) }
-      }
+      try source.withUnsafeBytes(in: location.range) { try coding.checkItem($0, key: key, position: location.position) }
       checked += 1
       progress?(checked, count)
     }
@@ -81,5 +77,14 @@ extension MapBuffer {
       previous = key
       position = Eytzinger.position(after: current, count: count)
     }
+  }
+}
+
+extension ItemCoding {
+  /// The deep check of one stored item, for every validator, local or remote: its checksum
+  /// (whatever ``verifiesChecksums`` says), then its decoding; the value is not kept.
+  package func checkItem(_ stored: UnsafeRawBufferPointer, key: UInt64, position: Int) throws {
+    let payload = try payload(of: stored, key: key, position: position, verify: true)
+    if compression != .none { _ = try decode(payload: payload, key: key) }
   }
 }
