@@ -9,7 +9,7 @@ import MapBuffer
 ///
 /// The core reader searches the index through it exactly as it does a local file's; item bytes
 /// past the prefix are fetched by ``RemoteMapBuffer`` and never read through this source.
-struct FetchedPrefix: MapBufferByteSource {
+struct FetchedPrefix: MapBufferByteSource, IndexBytesLending {
   /// The object's first bytes.
   let bytes: Data
   /// The whole object's size.
@@ -23,6 +23,13 @@ struct FetchedPrefix: MapBufferByteSource {
 
   /// Not resident: the index is searched a key at a time, and items lie past the prefix.
   var isMemoryResident: Bool { false }
+
+  /// The prefix's bytes at `range` (a slice: the index the core reader keeps is this buffer,
+  /// not a copy of it), or `nil` past the prefix.
+  func lentBytes(in range: Range<Int>) -> Data? {
+    guard range.lowerBound >= 0, range.upperBound <= bytes.count else { return nil }
+    return bytes[(bytes.startIndex + range.lowerBound)..<(bytes.startIndex + range.upperBound)]
+  }
 
   func withUnsafeBytes<Result>(
     in range: Range<Int>, _ body: (UnsafeRawBufferPointer) throws -> Result

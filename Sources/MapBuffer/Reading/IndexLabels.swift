@@ -24,7 +24,10 @@ package struct IndexLabels: @unchecked Sendable {
   package init(source: any MapBufferByteSource, access: ResidentAccess, range: Range<Int>, count: Int) throws {
     self.count = count
     if case .general = access {
-      storage = .copy(try source.copyBytes(in: range))
+      // A source that holds the index in memory already (a remote map's fetched prefix) lends
+      // it; any other is read once.
+      let shared = (source as? any IndexBytesLending)?.lentBytes(in: range)
+      storage = .copy(try shared ?? source.copyBytes(in: range))
       start = 0
     } else {
       storage = .resident(access, owner: source)
@@ -43,4 +46,11 @@ package struct IndexLabels: @unchecked Sendable {
       return data.withUnsafeBytes { $0.loadLittleEndianUInt64(at: byte) }
     }
   }
+}
+
+/// A byte source that is not memory-resident as a whole but holds some of its bytes in memory
+/// (a remote map's fetched header and index), and can lend them without a copy.
+package protocol IndexBytesLending {
+  /// The bytes at `range`, sharing the source's storage, or `nil` if they are not held.
+  func lentBytes(in range: Range<Int>) -> Data?
 }
