@@ -66,7 +66,7 @@ public final class RemoteMapBuffer: Sendable {
   ///   - configuration: request sizes, concurrency, time-outs, retries and the cache.
   ///   - client: the HTTP client to send requests with; ``defaultHTTPClient`` unless given.
   /// - Throws: ``RemoteMapBufferError`` when the object cannot be read, or the core library's
-  ///   ``MapBuffer/MapBufferError`` when its header or index is damaged.
+  ///   `MapBufferError` when its header or index is damaged.
   public init(url: URL, configuration: Configuration = Configuration(), client: HTTPClient = RemoteMapBuffer.defaultHTTPClient) async throws {
     try Self.checkScheme(of: url)
     self.url = url
@@ -132,7 +132,7 @@ public final class RemoteMapBuffer: Sendable {
   ///
   /// One range request for the item, unless the item lies in bytes already fetched.
   ///
-  /// - Throws: ``RemoteMapBufferError`` if the request fails, or ``MapBuffer/MapBufferError``
+  /// - Throws: ``RemoteMapBufferError`` if the request fails, or `MapBufferError`
   ///   naming the key if the item is corrupt.
   public subscript(key: UInt64) -> Data? {
     get async throws {
@@ -199,11 +199,14 @@ public final class RemoteMapBuffer: Sendable {
   // MARK: Whole-map operations
 
   /// Checks the map's structure (index only, no request) and, when `depth` is
-  /// ``MapBuffer/ValidationDepth/deep``, every item: fetched in coalesced, concurrent requests,
+  /// `MapBuffer.ValidationDepth.deep`, every item: fetched in coalesced, concurrent requests,
   /// each checksum verified and each item decoded. Nothing is kept.
   ///
-  /// - Parameter progress: called after each item checked, with the count so far and the total;
-  ///   from concurrent tasks, so counts can arrive out of order.
+  /// - Parameters:
+  ///   - depth: how thoroughly to check; by default `.shallow`, which reads the index already
+  ///     fetched and makes no request.
+  ///   - progress: called after each item checked, with the count so far and the total;
+  ///     from concurrent tasks, so counts can arrive out of order.
   public func validate(
     _ depth: MapBuffer.ValidationDepth = .shallow,
     progress: (@Sendable (_ checked: Int, _ total: Int) -> Void)? = nil

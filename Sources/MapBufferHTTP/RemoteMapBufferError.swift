@@ -8,7 +8,7 @@ import MapBuffer
 ///
 /// Every case names the object by its URL with the query string left out (a presigned URL's
 /// query holds its signature, which must not reach logs), and, where one was asked for, the byte
-/// range. Damaged map bytes are not these errors: they are the core library's ``MapBuffer/MapBufferError``,
+/// range. Damaged map bytes are not these errors: they are the core library's `MapBufferError`,
 /// exactly as for a local file.
 ///
 /// A struct with a ``code`` that may gain new values in later versions, so that handling it never

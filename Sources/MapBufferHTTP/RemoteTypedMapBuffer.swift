@@ -7,7 +7,7 @@ import MapBufferCodable
 
 /// A ``RemoteMapBuffer`` whose values are decoded into `Value`: the typed layer over HTTP.
 ///
-/// It decodes with the same ``MapBufferCodable/MapBufferValueCodec`` a local ``MapBufferCodable/TypedMapBuffer``
+/// It decodes with the same `MapBufferValueCodec` a local `TypedMapBuffer`
 /// uses, so any value type that works locally (strings, `Codable` types, skeletons) works remotely.
 ///
 /// ```swift
@@ -38,7 +38,7 @@ public struct RemoteTypedMapBuffer<Value>: Sendable {
 
   /// The decoded value for `key`, or `nil` if the map has no such key.
   ///
-  /// - Throws: ``MapBufferCodable/TypedMapBufferError/decodingFailed(key:underlying:)`` naming the key
+  /// - Throws: `TypedMapBufferError.decodingFailed(key:underlying:)` naming the key
   ///   when the bytes do not decode, or what ``RemoteMapBuffer/subscript(_:)`` throws.
   public subscript(key: UInt64) -> Value? {
     get async throws {
@@ -50,10 +50,10 @@ public struct RemoteTypedMapBuffer<Value>: Sendable {
   /// The decoded values of `keys`, in their order (`nil` for a key the map lacks), fetched as
   /// ``RemoteMapBuffer/values(forKeys:)`` fetches them (coalesced, concurrent requests), then
   /// decoded on all cores when there are at least
-  /// ``MapBufferCodable/TypedMapBuffer/concurrentBatchThreshold`` of them.
+  /// `TypedMapBuffer.concurrentBatchThreshold` of them.
   ///
   /// - Throws: what ``RemoteMapBuffer/values(forKeys:)`` throws, or the
-  ///   ``MapBufferCodable/TypedMapBufferError`` of the first key in `keys`' order whose bytes do not decode.
+  ///   `TypedMapBufferError` of the first key in `keys`' order whose bytes do not decode.
   public func values(forKeys keys: some Sequence<UInt64>) async throws -> [Value?] {
     let keys = Array(keys)
     let values = try await map.values(forKeys: keys)
