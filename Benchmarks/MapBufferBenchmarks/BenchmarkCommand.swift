@@ -50,7 +50,9 @@ struct BenchmarkCommand: ParsableCommand {
     log("machine: \(Machine.description)")
 
     let selected = Set((only ?? "lookup,peers,whole,intmap,build,typed,large").split(separator: ",").map(String.init))
-    for n in keyCounts {
+    // Typed lookups and the large file make their own data: with only those, build no dataset.
+    let usesDatasets = !selected.isSubset(of: ["typed", "large"])
+    for n in keyCounts where usesDatasets {
       log("dataset: \(n) keys, values of 0 to 200 bytes")
       let dataset = Dataset(keyCount: n, valueSizes: 0...200, seed: UInt64(n))
       if selected.contains("lookup") {
