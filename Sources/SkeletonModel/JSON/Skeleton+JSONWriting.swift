@@ -22,21 +22,11 @@ extension Skeleton {
       try out.write(id.map { String($0) } ?? "null")
       try out.write(", \"vertices\": [")
       for (index, vertex) in vertices.enumerated() {
-        try out.write(index == 0 ? "[" : ", [")
-        try Self.writeNumber(vertex.x, to: &out)
-        try out.write(", ")
-        try Self.writeNumber(vertex.y, to: &out)
-        try out.write(", ")
-        try Self.writeNumber(vertex.z, to: &out)
-        try out.write(ascii: UInt8(ascii: "]"))
+        try out.write("\(index == 0 ? "" : ", ")[\(Self.jsonNumber(vertex.x)), \(Self.jsonNumber(vertex.y)), \(Self.jsonNumber(vertex.z))]")
       }
       try out.write("], \"edges\": [")
       for (index, edge) in edges.enumerated() {
-        try out.write(index == 0 ? "[" : ", [")
-        try out.write(integer: edge.a)
-        try out.write(", ")
-        try out.write(integer: edge.b)
-        try out.write(ascii: UInt8(ascii: "]"))
+        try out.write("\(index == 0 ? "" : ", ")[\(edge.a), \(edge.b)]")
       }
       let inlined = inlinedAttributeIndices
       try out.write("], \"radii\": ")
@@ -85,15 +75,15 @@ extension Skeleton {
         if index > 0 { try out.write(", ") }
         let offset = index * attribute.dataType.byteWidth
         switch attribute.dataType {
-        case .int8: try out.write(integer: raw.loadUnaligned(fromByteOffset: offset, as: Int8.self))
-        case .uint8: try out.write(integer: raw.loadUnaligned(fromByteOffset: offset, as: UInt8.self))
-        case .int16: try out.write(integer: raw.loadUnaligned(fromByteOffset: offset, as: Int16.self))
-        case .uint16: try out.write(integer: raw.loadUnaligned(fromByteOffset: offset, as: UInt16.self))
-        case .int32: try out.write(integer: raw.loadUnaligned(fromByteOffset: offset, as: Int32.self))
-        case .uint32: try out.write(integer: raw.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
-        case .int64: try out.write(integer: raw.loadUnaligned(fromByteOffset: offset, as: Int64.self))
-        case .uint64: try out.write(integer: raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
-        case .float32: try writeNumber(raw.loadUnaligned(fromByteOffset: offset, as: Float.self), to: &out)
+        case .int8: try out.write(String(raw.loadUnaligned(fromByteOffset: offset, as: Int8.self)))
+        case .uint8: try out.write(String(raw.loadUnaligned(fromByteOffset: offset, as: UInt8.self)))
+        case .int16: try out.write(String(raw.loadUnaligned(fromByteOffset: offset, as: Int16.self)))
+        case .uint16: try out.write(String(raw.loadUnaligned(fromByteOffset: offset, as: UInt16.self)))
+        case .int32: try out.write(String(raw.loadUnaligned(fromByteOffset: offset, as: Int32.self)))
+        case .uint32: try out.write(String(raw.loadUnaligned(fromByteOffset: offset, as: UInt32.self)))
+        case .int64: try out.write(String(raw.loadUnaligned(fromByteOffset: offset, as: Int64.self)))
+        case .uint64: try out.write(String(raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)))
+        case .float32: try out.write(jsonNumber(raw.loadUnaligned(fromByteOffset: offset, as: Float.self)))
         case .float64:
           let value = raw.loadUnaligned(fromByteOffset: offset, as: Double.self)
           try out.write(value.isFinite ? value.description : "null")
@@ -104,8 +94,8 @@ extension Skeleton {
   }
 
   /// A float as the shortest JSON number that reads back as the same `Float`; `null` when not finite.
-  private static func writeNumber(_ value: Float, to out: inout TextChunks) throws {
-    if value.isFinite { try out.write(float: value) } else { try out.write("null") }
+  private static func jsonNumber(_ value: Float) -> String {
+    value.isFinite ? value.description : "null"
   }
 
   /// `text` as a JSON string literal.

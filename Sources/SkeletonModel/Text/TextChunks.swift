@@ -25,34 +25,6 @@ struct TextChunks: ~Copyable {
     if buffer.count >= capacity { try flush() }
   }
 
-  /// Appends the decimal digits of `value`, without making a string.
-  mutating func write<Value: BinaryInteger>(integer value: Value) throws {
-    if value < 0 { buffer.append(UInt8(ascii: "-")) }
-    var magnitude = value.magnitude
-    var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // room for the 20 digits of UInt64.max, reversed
-    let count = withUnsafeMutableBytes(of: &digits) { room -> Int in
-      var count = 0
-      repeat {
-        room[count] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: magnitude % 10)
-        magnitude /= 10
-        count += 1
-      } while magnitude > 0 && count < room.count
-      return count
-    }
-    withUnsafeBytes(of: &digits) { room in
-      for index in stride(from: count - 1, through: 0, by: -1) { buffer.append(room[index]) }
-    }
-    if buffer.count >= capacity { try flush() }
-  }
-
-  /// Appends Swift's shortest round-tripping text for `value` (`1.0`, `1e-05`, `nan`).
-  mutating func write(float value: Float) throws {
-    // At most 15 bytes: a small string, built without allocating.
-    var text = value.description
-    text.withUTF8 { buffer.append(contentsOf: $0) }
-    if buffer.count >= capacity { try flush() }
-  }
-
   /// Hands what is buffered to the sink.
   mutating func flush() throws {
     guard !buffer.isEmpty else { return }
