@@ -29,7 +29,9 @@ struct BenchmarkCommand: ParsableCommand {
   @Flag(help: "Do not run the Python reference.")
   var noReference = false
 
-  @Option(name: .customLong("large-file-mib"), help: "Size of the large mapped file for the open and resident-memory checks, in MiB.")
+  @Option(
+    name: .customLong("large-file-mib"),
+    help: "Size of the large mapped file for the open and resident-memory checks, in MiB.")
   var largeFileMiB: Int = 1024
 
   @Option(help: "Comma-separated workloads to run (lookup, peers, whole, intmap, build, typed, large); all by default.")
@@ -66,11 +68,12 @@ struct BenchmarkCommand: ParsableCommand {
       if selected.contains("intmap") { try LookupWorkloads.runIntMap(dataset, context: context) }
       if selected.contains("build") {
         // lzma builds at about 150 µs an item: only the small maps, to keep the run short.
-        let codecs: [MapBuffer.Compression] = switch n {
-        case ...10_000: allCodecs
-        case ...100_000: [.none, .gzip, .brotli, .zstd]
-        default: [.none, .zstd]
-        }
+        let codecs: [MapBuffer.Compression] =
+          switch n {
+          case ...10_000: allCodecs
+          case ...100_000: [.none, .gzip, .brotli, .zstd]
+          default: [.none, .zstd]
+          }
         try BuildWorkloads.run(dataset, codecs: codecs, referenceCodecs: Set(codecs), context: context)
       }
     }
@@ -90,7 +93,8 @@ struct BenchmarkCommand: ParsableCommand {
     }
     Targets.check(report, keyCount: 1_000_000)
     print("# MapBuffer benchmarks: median of \(runs) runs; \(Machine.description)")
-    print("# ref/ours: the reference's time over ours (above 1: we are faster); peer: ours/peer (below 1: we are faster)")
+    print(
+      "# ref/ours: the reference's time over ours (above 1: we are faster); peer: ours/peer (below 1: we are faster)")
     print(report.table())
     print("\n(sink \(String(benchmarkSink, radix: 16)))")
     if let json {
@@ -126,8 +130,9 @@ enum Machine {
   static let description: String = {
     var model = "unknown CPU"
     if let info = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
-       let line = info.split(separator: "\n").first(where: { $0.hasPrefix("model name") }),
-       let name = line.split(separator: ":", maxSplits: 1).last {
+      let line = info.split(separator: "\n").first(where: { $0.hasPrefix("model name") }),
+      let name = line.split(separator: ":", maxSplits: 1).last
+    {
       model = name.trimmingCharacters(in: .whitespaces)
     }
     let memory = Double(ProcessInfo.processInfo.physicalMemory) / Double(1 << 30)

@@ -18,9 +18,12 @@ enum BuildWorkloads {
         let ours = try Timing.median(runs: context.runs, operations: n) {
           sink(UInt64(try writer.encode(items).count))
         }
-        context.report.add(Row(
-          id: id, group: "Build from a dictionary (ours on \(ProcessInfo.processInfo.activeProcessorCount) cores, the reference on one)",
-          workload: "\(codec.name), checksums \(version == 1 ? "on" : "off")", keys: n, ours: ours, unit: "item"))
+        context.report.add(
+          Row(
+            id: id,
+            group:
+              "Build from a dictionary (ours on \(ProcessInfo.processInfo.activeProcessorCount) cores, the reference on one)",
+            workload: "\(codec.name), checksums \(version == 1 ? "on" : "off")", keys: n, ours: ours, unit: "item"))
         if referenceCodecs.contains(codec) {
           var parameters: [String: Any] = ["source": source.path, "compute_crc": version == 1]
           if let name = codec.referenceName { parameters["compress"] = name }

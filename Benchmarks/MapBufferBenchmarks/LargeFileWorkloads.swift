@@ -27,9 +27,10 @@ enum LargeFileWorkloads {
         sink(UInt64(map.count))
       }
       openTimes[bytes] = open
-      context.report.add(Row(
-        id: "open/\(bytes)", group: group,
-        workload: "open (mmap + header) of \(bytes >> 20) MiB", keys: file.keys.count, ours: open, unit: "open"))
+      context.report.add(
+        Row(
+          id: "open/\(bytes)", group: group,
+          workload: "open (mmap + header) of \(bytes >> 20) MiB", keys: file.keys.count, ours: open, unit: "open"))
     }
 
     // Resident memory: look up 10% of the keys of the large file, once, and count the pages.
@@ -58,17 +59,21 @@ enum LargeFileWorkloads {
     let growth = after - before
     context.report.notes.append(
       "Resident memory, 10% of \(large.keys.count) keys of a \(largeBytes >> 20) MiB mapped file: grew "
-        + "\(growth >> 20) MiB; pages touched \(touched >> 20) MiB (items \(pages.count) pages + index \(indexPages) pages)")
-    context.report.checks.append(TargetCheck(
-      target: "reading 10% of a \(largeBytes >> 20) MiB mapped file grows resident memory by at most pages touched + 20 MB",
-      measured: "grew \(growth >> 20) MiB, pages touched \(touched >> 20) MiB",
-      met: growth <= touched + 20_000_000))
+        + "\(growth >> 20) MiB; pages touched \(touched >> 20) MiB (items \(pages.count) pages + index \(indexPages) pages)"
+    )
+    context.report.checks.append(
+      TargetCheck(
+        target:
+          "reading 10% of a \(largeBytes >> 20) MiB mapped file grows resident memory by at most pages touched + 20 MB",
+        measured: "grew \(growth >> 20) MiB, pages touched \(touched >> 20) MiB",
+        met: growth <= touched + 20_000_000))
     let smallOpen = openTimes[smallBytes]!
     let largeOpen = openTimes[largeBytes]!
-    context.report.checks.append(TargetCheck(
-      target: "opening is O(1): \(largeBytes >> 20) MiB opens as fast as \(smallBytes >> 20) MiB, under 100 µs",
-      measured: "\(Report.format(largeOpen)) against \(Report.format(smallOpen))",
-      met: largeOpen < 100_000 && largeOpen < smallOpen * 2 + 2_000))
+    context.report.checks.append(
+      TargetCheck(
+        target: "opening is O(1): \(largeBytes >> 20) MiB opens as fast as \(smallBytes >> 20) MiB, under 100 µs",
+        measured: "\(Report.format(largeOpen)) against \(Report.format(smallOpen))",
+        met: largeOpen < 100_000 && largeOpen < smallOpen * 2 + 2_000))
   }
 
   /// Every item's byte range by key, read from the file's index with plain reads (no mapping).
@@ -76,7 +81,8 @@ enum LargeFileWorkloads {
     let handle = try FileHandle(forReadingFrom: url)
     defer { try? handle.close() }
     let header = try handle.read(upToCount: 16) ?? Data()
-    let count = Int(header.withUnsafeBytes { UInt32(littleEndian: $0.loadUnaligned(fromByteOffset: 12, as: UInt32.self)) })
+    let count = Int(
+      header.withUnsafeBytes { UInt32(littleEndian: $0.loadUnaligned(fromByteOffset: 12, as: UInt32.self)) })
     let index = try handle.read(upToCount: 16 * count) ?? Data()
     let size = Int(try handle.seekToEnd())
     var ranges: [UInt64: Range<Int>] = [:]
@@ -84,7 +90,8 @@ enum LargeFileWorkloads {
       for position in 0..<count {
         let key = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 16 * position, as: UInt64.self))
         let start = Int(UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 16 * position + 8, as: UInt64.self)))
-        let end = position + 1 < count
+        let end =
+          position + 1 < count
           ? Int(UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 16 * position + 24, as: UInt64.self))) : size
         ranges[key] = start..<end
       }

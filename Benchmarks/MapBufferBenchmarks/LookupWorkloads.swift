@@ -24,9 +24,10 @@ enum LookupWorkloads {
           for key in keys { total &+= try map[key]!.count }
           sink(UInt64(total))
         }
-        context.report.add(Row(
-          id: id, group: "Open and look up 10% of the keys, random order (the reference's benchmark; mapped files)",
-          workload: "\(codec.name), checksums \(verifies ? "on" : "off")", keys: n, ours: ours, unit: "key"))
+        context.report.add(
+          Row(
+            id: id, group: "Open and look up 10% of the keys, random order (the reference's benchmark; mapped files)",
+            workload: "\(codec.name), checksums \(verifies ? "on" : "off")", keys: n, ours: ours, unit: "key"))
         context.reference?.plan(
           id, kind: "lookup", ["file": file.path, "keys": keyFile.path, "check_crc": verifies, "mmap": true])
       }
@@ -41,7 +42,8 @@ enum LookupWorkloads {
     try MapBufferWriter().encode(dataset.pairs).write(to: file)
     let source = try MappedFileByteSource(contentsOf: file)
     let map = try MapBuffer(source: source)
-    let group = "Single lookups against batch lookups, the C floor and a Swift Dictionary (none, checksums on, mapped file)"
+    let group =
+      "Single lookups against batch lookups, the C floor and a Swift Dictionary (none, checksums on, mapped file)"
     let single = try Timing.median(runs: context.runs, operations: keys.count) {
       var total = 0
       for key in keys { total &+= try map[key]!.count }
@@ -52,9 +54,10 @@ enum LookupWorkloads {
       for value in try map.values(forKeys: keys) { total &+= value!.count }
       sink(UInt64(total))
     }
-    context.report.add(Row(
-      id: "batch/\(n)", group: group, workload: "batch values(forKeys:) vs single", keys: n, ours: batch,
-      peer: single, peerName: "single", unit: "key"))
+    context.report.add(
+      Row(
+        id: "batch/\(n)", group: group, workload: "batch values(forKeys:) vs single", keys: n, ours: batch,
+        peer: single, peerName: "single", unit: "key"))
     // Latency: each key depends on the previous lookup's result, so lookups cannot overlap.
     let zero = opaqueZero()
     let singleChained = try Timing.median(runs: context.runs, operations: keys.count) {
@@ -70,16 +73,19 @@ enum LookupWorkloads {
         let floor = keys.withUnsafeBufferPointer { keyBuffer in
           Timing.median(runs: context.runs, operations: keys.count) {
             let base = raw.baseAddress!.assumingMemoryBound(to: UInt8.self)
-            sink(chained
-              ? mb_floor_lookup_crc_chained(base, raw.count, keyBuffer.baseAddress!, keyBuffer.count, prefetch ? 1 : 0, zero)
-              : mb_floor_lookup_crc(base, raw.count, keyBuffer.baseAddress!, keyBuffer.count, prefetch ? 1 : 0))
+            sink(
+              chained
+                ? mb_floor_lookup_crc_chained(
+                  base, raw.count, keyBuffer.baseAddress!, keyBuffer.count, prefetch ? 1 : 0, zero)
+                : mb_floor_lookup_crc(base, raw.count, keyBuffer.baseAddress!, keyBuffer.count, prefetch ? 1 : 0))
           }
         }
         let mode = chained ? "latency (dependent keys)" : "throughput (independent keys)"
-        context.report.add(Row(
-          id: "floor\(prefetch ? "-prefetch" : "")\(chained ? "-chained" : "")/\(n)", group: group,
-          workload: "single lookup vs C search + CRC\(prefetch ? " + prefetch" : ""), \(mode)", keys: n,
-          ours: chained ? singleChained : single, peer: floor, peerName: "C", unit: "key"))
+        context.report.add(
+          Row(
+            id: "floor\(prefetch ? "-prefetch" : "")\(chained ? "-chained" : "")/\(n)", group: group,
+            workload: "single lookup vs C search + CRC\(prefetch ? " + prefetch" : ""), \(mode)", keys: n,
+            ours: chained ? singleChained : single, peer: floor, peerName: "C", unit: "key"))
       }
     }
     guard includeDictionary else { return }
@@ -94,10 +100,11 @@ enum LookupWorkloads {
       for key in keys { total &+= decoded[key]!.count }
       sink(UInt64(total))
     }
-    context.report.add(Row(
-      id: "dictionary/\(n)", group: group,
-      workload: "open + 10% lookups vs plist decode + Dictionary", keys: n, ours: single,
-      peer: dictionaryLookup + decode / Double(keys.count), peerName: "Dictionary", unit: "key"))
+    context.report.add(
+      Row(
+        id: "dictionary/\(n)", group: group,
+        workload: "open + 10% lookups vs plist decode + Dictionary", keys: n, ours: single,
+        peer: dictionaryLookup + decode / Double(keys.count), peerName: "Dictionary", unit: "key"))
     context.report.notes.append(
       "Dictionary at \(Report.count(n)) keys: decoding the binary plist took \(Report.format(decode)); "
         + "a lookup after that \(Report.format(dictionaryLookup)).")
@@ -118,19 +125,22 @@ enum LookupWorkloads {
         sink(UInt64(total))
       }
       let group = "Whole-map work"
-      context.report.add(Row(
-        id: "iterate/\(codec.name)/\(n)", group: group, workload: "iterate all items, \(codec.name)", keys: n,
-        ours: iterate, unit: "item"))
+      context.report.add(
+        Row(
+          id: "iterate/\(codec.name)/\(n)", group: group, workload: "iterate all items, \(codec.name)", keys: n,
+          ours: iterate, unit: "item"))
       context.reference?.plan("iterate/\(codec.name)/\(n)", kind: "iterate", ["file": file.path])
       let shallow = try Timing.median(runs: context.runs, operations: n) { try map.validate() }
-      context.report.add(Row(
-        id: "validate/\(codec.name)/\(n)", group: group, workload: "shallow validation, \(codec.name)", keys: n,
-        ours: shallow, unit: "item"))
+      context.report.add(
+        Row(
+          id: "validate/\(codec.name)/\(n)", group: group, workload: "shallow validation, \(codec.name)", keys: n,
+          ours: shallow, unit: "item"))
       context.reference?.plan("validate/\(codec.name)/\(n)", kind: "validate", ["file": file.path])
       let deep = try Timing.median(runs: context.runs, operations: n) { try map.validate(.deep) }
-      context.report.add(Row(
-        id: "deep/\(codec.name)/\(n)", group: group,
-        workload: "deep validation, \(codec.name) (reference: iterate with CRC)", keys: n, ours: deep, unit: "item"))
+      context.report.add(
+        Row(
+          id: "deep/\(codec.name)/\(n)", group: group,
+          workload: "deep validation, \(codec.name) (reference: iterate with CRC)", keys: n, ours: deep, unit: "item"))
       context.reference?.plan("deep/\(codec.name)/\(n)", kind: "iterate", ["file": file.path])
     }
   }
@@ -152,9 +162,11 @@ enum LookupWorkloads {
       for key in keys { total &+= try map[key]! }
       sink(total)
     }
-    context.report.add(Row(
-      id: "intmap/\(n)", group: "IntMap", workload: "open + 10% lookups", keys: n, ours: ours, unit: "key"))
-    context.reference?.plan("intmap/\(n)", kind: "intmap_lookup", ["file": file.path, "keys": keyFile.path, "mmap": true])
+    context.report.add(
+      Row(
+        id: "intmap/\(n)", group: "IntMap", workload: "open + 10% lookups", keys: n, ours: ours, unit: "key"))
+    context.reference?.plan(
+      "intmap/\(n)", kind: "intmap_lookup", ["file": file.path, "keys": keyFile.path, "mmap": true])
   }
 }
 

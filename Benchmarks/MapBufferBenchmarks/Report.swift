@@ -80,12 +80,14 @@ final class Report {
       let ratio = row.reference.map { String(format: "%.1fx", $0 / row.ours) } ?? "—"
       var peer = ""
       if let value = row.peer {
-        peer = "  \(row.peerName ?? "peer") \(Self.format(value)) (ours/peer \(String(format: "%.2f", row.ours / value)))"
+        peer =
+          "  \(row.peerName ?? "peer") \(Self.format(value)) (ours/peer \(String(format: "%.2f", row.ours / value)))"
       }
-      lines.append([
-        pad("\(row.workload) [/\(row.unit)]", 44), pad(Self.count(row.keys), 9, right: true),
-        pad(Self.format(row.ours), 11, right: true), pad(reference, 11, right: true), pad(ratio, 9, right: true),
-      ].joined(separator: " ") + peer)
+      lines.append(
+        [
+          pad("\(row.workload) [/\(row.unit)]", 44), pad(Self.count(row.keys), 9, right: true),
+          pad(Self.format(row.ours), 11, right: true), pad(reference, 11, right: true), pad(ratio, 9, right: true),
+        ].joined(separator: " ") + peer)
     }
     if !checks.isEmpty {
       lines.append("")

@@ -6,33 +6,39 @@ enum Targets {
       let suffix = chained ? "-chained" : ""
       if let floor = report.row("floor\(suffix)/\(n)"), let prefetched = report.row("floor-prefetch\(suffix)/\(n)") {
         let best = min(floor.peer!, prefetched.peer!)
-        report.checks.append(TargetCheck(
-          target: "single lookup (none, checksums on, \(size) keys) at most 1.3x the C search + CRC, "
-            + (chained ? "latency (each key depends on the previous result)" : "throughput (independent keys)"),
-          measured: String(format: "%.2fx the faster C loop (%@ against %@)", floor.ours / best,
-                           Report.format(floor.ours), Report.format(best)),
-          met: floor.ours <= 1.3 * best))
+        report.checks.append(
+          TargetCheck(
+            target: "single lookup (none, checksums on, \(size) keys) at most 1.3x the C search + CRC, "
+              + (chained ? "latency (each key depends on the previous result)" : "throughput (independent keys)"),
+            measured: String(
+              format: "%.2fx the faster C loop (%@ against %@)", floor.ours / best,
+              Report.format(floor.ours), Report.format(best)),
+            met: floor.ours <= 1.3 * best))
       }
     }
     if let lookup = report.row("lookup/none/crc/\(n)"), let reference = lookup.reference {
-      report.checks.append(TargetCheck(
-        target: "single lookup (none, checksums on, \(size) keys) at least 15x faster than the reference",
-        measured: String(format: "%.1fx", reference / lookup.ours), met: reference / lookup.ours >= 15))
+      report.checks.append(
+        TargetCheck(
+          target: "single lookup (none, checksums on, \(size) keys) at least 15x faster than the reference",
+          measured: String(format: "%.1fx", reference / lookup.ours), met: reference / lookup.ours >= 15))
     }
     if let batch = report.row("batch/\(n)") {
-      report.checks.append(TargetCheck(
-        target: "batch lookup at \(size) keys at least 2x faster per key than single lookups",
-        measured: String(format: "%.2fx", batch.peer! / batch.ours), met: batch.peer! / batch.ours >= 2))
+      report.checks.append(
+        TargetCheck(
+          target: "batch lookup at \(size) keys at least 2x faster per key than single lookups",
+          measured: String(format: "%.2fx", batch.peer! / batch.ours), met: batch.peer! / batch.ours >= 2))
     }
     if let build = report.row("build/none/v1/\(n)"), let reference = build.reference {
-      report.checks.append(TargetCheck(
-        target: "building \(size) items with checksums at least 10x faster than the reference",
-        measured: String(format: "%.1fx", reference / build.ours), met: reference / build.ours >= 10))
+      report.checks.append(
+        TargetCheck(
+          target: "building \(size) items with checksums at least 10x faster than the reference",
+          measured: String(format: "%.1fx", reference / build.ours), met: reference / build.ours >= 10))
     }
     if let zstd = report.row("lookup/zstd/crc/\(n)"), let reference = zstd.reference {
-      report.checks.append(TargetCheck(
-        target: "zstd lookups at \(size) keys at least 4x faster than the reference",
-        measured: String(format: "%.1fx", reference / zstd.ours), met: reference / zstd.ours >= 4))
+      report.checks.append(
+        TargetCheck(
+          target: "zstd lookups at \(size) keys at least 4x faster than the reference",
+          measured: String(format: "%.1fx", reference / zstd.ours), met: reference / zstd.ours >= 4))
     }
   }
 }

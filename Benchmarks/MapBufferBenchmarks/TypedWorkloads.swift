@@ -29,16 +29,19 @@ enum TypedWorkloads {
     // Strings: the reference's frombytesfn is bytes.decode("utf-8").
     var strings: [UInt64: String] = [:]
     for key in keys { strings[key] = "segment \(key) of cell \(key % 977), reviewed" }
-    let stringFile = try measure("string", TypedMapBuffer<String>.encode(strings), keys: lookups, count: keys.count,
-                group: group, workload: "String (UTF-8)", as: String.self, context: context,
-                peerName: "raw + String(decoding:)", peer: { file, keys in
-                  try Timing.median(runs: context.runs, operations: keys.count) {
-                    let map = try MapBuffer(contentsOf: file)
-                    var total = 0
-                    for key in keys { total &+= String(decoding: try map[key]!, as: UTF8.self).utf8.count }
-                    sink(UInt64(total))
-                  }
-                }) { $0.utf8.count }
+    let stringFile = try measure(
+      "string", TypedMapBuffer<String>.encode(strings), keys: lookups, count: keys.count,
+      group: group, workload: "String (UTF-8)", as: String.self, context: context,
+      peerName: "raw + String(decoding:)",
+      peer: { file, keys in
+        try Timing.median(runs: context.runs, operations: keys.count) {
+          let map = try MapBuffer(contentsOf: file)
+          var total = 0
+          for key in keys { total &+= String(decoding: try map[key]!, as: UTF8.self).utf8.count }
+          sink(UInt64(total))
+        }
+      }
+    ) { $0.utf8.count }
 
     // JSON Codable: json.loads in the reference.
     var records: [UInt64: SynapseRecord] = [:]
@@ -46,29 +49,38 @@ enum TypedWorkloads {
       records[key] = SynapseRecord(
         pre: key, post: key / 3, x: Double(key % 1000), y: Double(key % 777) / 3, z: 40, confidence: 0.5)
     }
-    _ = try measure("json", TypedMapBuffer<SynapseRecord>.encode(records), keys: lookups, count: keys.count,
-                group: group, workload: "JSON Codable struct", as: SynapseRecord.self, context: context) { Int($0.pre & 0xFF) }
+    _ = try measure(
+      "json", TypedMapBuffer<SynapseRecord>.encode(records), keys: lookups, count: keys.count,
+      group: group, workload: "JSON Codable struct", as: SynapseRecord.self, context: context
+    ) { Int($0.pre & 0xFF) }
 
     // Skeletons of about 10 KB: osteoid's Skeleton.from_precomputed in the reference.
     var skeletons: [UInt64: Skeleton] = [:]
     for key in keys.prefix(skeletonCount) { skeletons[key] = randomSkeleton(vertexCount: 400, using: &generator) }
     let skeletonKeys = Array(Array(skeletons.keys).shuffled(using: &generator).prefix(max(1, skeletons.count / 10)))
-    let skeletonFile = try measure("skeleton", TypedMapBuffer<Skeleton>.encode(skeletons), keys: skeletonKeys, count: skeletons.count,
-                group: group, workload: "Skeleton, 400 vertices (10 KB)", as: Skeleton.self, context: context,
-                peerName: "raw + Skeleton(from Data)", peer: { file, keys in
-                  // The typed lookup before borrowed bytes: the item copied into a Data, then decoded.
-                  try Timing.median(runs: context.runs, operations: keys.count) {
-                    let map = try MapBuffer(contentsOf: file)
-                    var total = 0
-                    for key in keys { total &+= try Skeleton(mapBufferBytes: try map[key]!).vertices.count }
-                    sink(UInt64(total))
-                  }
-                }) { $0.vertices.count }
+    let skeletonFile = try measure(
+      "skeleton", TypedMapBuffer<Skeleton>.encode(skeletons), keys: skeletonKeys, count: skeletons.count,
+      group: group, workload: "Skeleton, 400 vertices (10 KB)", as: Skeleton.self, context: context,
+      peerName: "raw + Skeleton(from Data)",
+      peer: { file, keys in
+        // The typed lookup before borrowed bytes: the item copied into a Data, then decoded.
+        try Timing.median(runs: context.runs, operations: keys.count) {
+          let map = try MapBuffer(contentsOf: file)
+          var total = 0
+          for key in keys { total &+= try Skeleton(mapBufferBytes: try map[key]!).vertices.count }
+          sink(UInt64(total))
+        }
+      }
+    ) { $0.vertices.count }
 
-    try measureLookups("string", file: stringFile, keys: lookups, count: keys.count, workload: "String (UTF-8)",
-                       as: String.self, decodesPeer: false, context: context) { $0.utf8.count }
-    try measureLookups("skeleton", file: skeletonFile, keys: skeletonKeys, count: skeletons.count,
-                       workload: "Skeleton, 400 vertices (10 KB)", as: Skeleton.self, decodesPeer: true, context: context) { $0.vertices.count }
+    try measureLookups(
+      "string", file: stringFile, keys: lookups, count: keys.count, workload: "String (UTF-8)",
+      as: String.self, decodesPeer: false, context: context
+    ) { $0.utf8.count }
+    try measureLookups(
+      "skeleton", file: skeletonFile, keys: skeletonKeys, count: skeletons.count,
+      workload: "Skeleton, 400 vertices (10 KB)", as: Skeleton.self, decodesPeer: true, context: context
+    ) { $0.vertices.count }
   }
 
   private static func measure<Value: MapBufferValue>(
@@ -87,9 +99,10 @@ enum TypedWorkloads {
       sink(UInt64(total))
     }
     let peerTime = try peer?(file, keys)
-    context.report.add(Row(
-      id: id, group: group, workload: workload, keys: count, ours: ours, peer: peerTime,
-      peerName: peerTime == nil ? nil : peerName, unit: "key"))
+    context.report.add(
+      Row(
+        id: id, group: group, workload: workload, keys: count, ours: ours, peer: peerTime,
+        peerName: peerTime == nil ? nil : peerName, unit: "key"))
     context.reference?.plan(id, kind: "lookup", ["file": file.path, "keys": keyFile.path, "decode": name])
     return file
   }
@@ -118,9 +131,10 @@ enum TypedWorkloads {
       }
       sink(UInt64(total))
     }
-    context.report.add(Row(
-      id: "typed/\(name)/open/\(count)", group: group, workload: workload, keys: count, ours: ours, peer: peer,
-      peerName: decodesPeer ? "raw lookup + init(mapBufferBytes: Data)" : "raw lookup (Data)", unit: "key"))
+    context.report.add(
+      Row(
+        id: "typed/\(name)/open/\(count)", group: group, workload: workload, keys: count, ours: ours, peer: peer,
+        peerName: decodesPeer ? "raw lookup + init(mapBufferBytes: Data)" : "raw lookup (Data)", unit: "key"))
   }
 
   static func randomSkeleton(vertexCount: Int, using generator: inout SplitMix64) -> Skeleton {
@@ -129,7 +143,9 @@ enum TypedWorkloads {
         Float.random(in: 0..<1000, using: &generator), Float.random(in: 0..<1000, using: &generator),
         Float.random(in: 0..<1000, using: &generator))
     }
-    let edges = (1..<vertexCount).map { Skeleton.Edge(UInt32($0), UInt32.random(in: 0..<UInt32($0), using: &generator)) }
+    let edges = (1..<vertexCount).map {
+      Skeleton.Edge(UInt32($0), UInt32.random(in: 0..<UInt32($0), using: &generator))
+    }
     return Skeleton(
       vertices: vertices, edges: edges, radii: vertices.map { _ in Float.random(in: 1..<5, using: &generator) },
       vertexTypes: vertices.map { _ in 3 })

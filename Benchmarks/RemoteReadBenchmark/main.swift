@@ -26,7 +26,8 @@ struct Measurement: Codable {
 
 func median(_ values: [Double]) -> Double {
   let sorted = values.sorted()
-  return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+  return sorted.count % 2 == 1
+    ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
 }
 
 func nanoseconds(_ duration: Duration) -> Double {
@@ -66,7 +67,9 @@ lines.append("|---|---:|---:|---:|---:|---:|---:|")
 for size in sizes {
   var generator = SeededGenerator(seed: UInt64(size))
   var values: [UInt64: Data] = [:]
-  while values.count < size { values[UInt64.random(in: 0..<UInt64(size) * 1000, using: &generator)] = Data.random(count: 1000, using: &generator) }
+  while values.count < size {
+    values[UInt64.random(in: 0..<UInt64(size) * 1000, using: &generator)] = Data.random(count: 1000, using: &generator)
+  }
   let bytes = try MapBufferWriter(compression: .none, formatVersion: 1).encode(values)
   let url = try server.publish(bytes, at: "map-\(size).mb")
   let allKeys = Array(values.keys)
@@ -106,13 +109,18 @@ for size in sizes {
   }
 
   // The reference on the same file.
-  let plan: [String: Any] = ["url": url.absoluteString, "keys": keys, "batch": batch, "runs": runs, "cache": folder.path]
+  let plan: [String: Any] = [
+    "url": url.absoluteString, "keys": keys, "batch": batch, "runs": runs, "cache": folder.path,
+  ]
   let planURL = folder.appendingPathComponent("plan.json")
   let resultsURL = folder.appendingPathComponent("reference.json")
   try JSONSerialization.data(withJSONObject: plan).write(to: planURL)
   let python = Process()
   python.executableURL = Fixtures.packageRoot.appendingPathComponent(".venv/bin/python")
-  python.arguments = [Fixtures.packageRoot.appendingPathComponent("Benchmarks/reference_remote_benchmark.py").path, planURL.path, resultsURL.path]
+  python.arguments = [
+    Fixtures.packageRoot.appendingPathComponent("Benchmarks/reference_remote_benchmark.py").path, planURL.path,
+    resultsURL.path,
+  ]
   try python.run()
   python.waitUntilExit()
   guard python.terminationStatus == 0 else { fatalError("the reference benchmark failed (run Scripts/setup)") }

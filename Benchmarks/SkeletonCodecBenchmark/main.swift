@@ -109,10 +109,13 @@ for vertexCount in [10_000, 100_000] {
   let label: UInt64 = 0x1234_5678_9ABC
   // A fragment map as the pipeline writes it: the skeleton among a few small neighbours.
   var fragments: [UInt64: Skeleton] = [label: skeleton]
-  for neighbour in 1...15 { fragments[label &+ UInt64(neighbour) &* 7919] = randomTree(vertexCount: 200, seed: UInt64(neighbour)) }
+  for neighbour in 1...15 {
+    fragments[label &+ UInt64(neighbour) &* 7919] = randomTree(vertexCount: 200, seed: UInt64(neighbour))
+  }
   let brotliMap = try TypedMapBuffer<Skeleton>(encoding: fragments, compression: .brotli)
   let plainMap = try TypedMapBuffer<Skeleton>(encoding: fragments, compression: .none)
-  let roundTrips = try Skeleton(precomputed: bytes) == skeleton && brotliMap[label] == skeleton && plainMap[label] == skeleton
+  let roundTrips =
+    try Skeleton(precomputed: bytes) == skeleton && brotliMap[label] == skeleton && plainMap[label] == skeleton
   precondition(roundTrips, "the codec does not round-trip")
 
   let copy = measure {
@@ -145,12 +148,19 @@ for vertexCount in [10_000, 100_000] {
   let size = bytes.count
   rows.append([
     Row(name: "copy Array(data)", nanoseconds: copy.nanoseconds, bytes: size),
-    Row(name: "decode Skeleton(precomputed:)", nanoseconds: decode.nanoseconds, bytes: size, copyNanoseconds: copy.nanoseconds),
+    Row(
+      name: "decode Skeleton(precomputed:)", nanoseconds: decode.nanoseconds, bytes: size,
+      copyNanoseconds: copy.nanoseconds),
     Row(name: "encode precomputed()", nanoseconds: encode.nanoseconds, bytes: size, copyNanoseconds: copy.nanoseconds),
-    Row(name: "map lookup, uncompressed", nanoseconds: plainLookup.nanoseconds, bytes: size, copyNanoseconds: copy.nanoseconds),
-    Row(name: "map lookup, brotli", nanoseconds: brotliLookup.nanoseconds, bytes: size, copyNanoseconds: copy.nanoseconds),
+    Row(
+      name: "map lookup, uncompressed", nanoseconds: plainLookup.nanoseconds, bytes: size,
+      copyNanoseconds: copy.nanoseconds),
+    Row(
+      name: "map lookup, brotli", nanoseconds: brotliLookup.nanoseconds, bytes: size, copyNanoseconds: copy.nanoseconds),
   ])
-  print("\(vertexCount) vertices: \(size) bytes encoded, brotli map \(brotliMap.map.byteCount) bytes, uncompressed map \(plainMap.map.byteCount) bytes")
+  print(
+    "\(vertexCount) vertices: \(size) bytes encoded, brotli map \(brotliMap.map.byteCount) bytes, uncompressed map \(plainMap.map.byteCount) bytes"
+  )
 }
 
 func pad(_ text: String, _ width: Int, left: Bool = false) -> String {
@@ -160,7 +170,8 @@ func pad(_ text: String, _ width: Int, left: Bool = false) -> String {
 
 print("")
 print("median of \(samples) runs, each ~\(targetSampleTime)")
-let header = pad("vertices", 9) + "  " + pad("operation", 30, left: true) + pad("ns/op", 14) + pad("GB/s", 9) + pad("× copy", 9)
+let header =
+  pad("vertices", 9) + "  " + pad("operation", 30, left: true) + pad("ns/op", 14) + pad("GB/s", 9) + pad("× copy", 9)
 print(header)
 print(String(repeating: "-", count: header.count))
 for (group, vertexCount) in zip(rows, [10_000, 100_000]) {

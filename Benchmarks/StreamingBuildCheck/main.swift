@@ -41,7 +41,8 @@ func statusBytes(_ field: String) -> Int {
 
 func option(_ name: String, default value: Int) -> Int {
   let arguments = CommandLine.arguments
-  guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count, let number = Int(arguments[index + 1]) else {
+  guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count, let number = Int(arguments[index + 1])
+  else {
     return value
   }
   return number
@@ -49,11 +50,14 @@ func option(_ name: String, default value: Int) -> Int {
 
 let items = option("--items", default: 200_000)
 let meanSize = option("--value-bytes", default: 1_000)
-let compression = CommandLine.arguments.firstIndex(of: "--compress")
+let compression =
+  CommandLine.arguments.firstIndex(of: "--compress")
   .flatMap { MapBuffer.Compression(name: CommandLine.arguments[$0 + 1]) } ?? .none
-let directory = URL(fileURLWithPath: CommandLine.arguments.firstIndex(of: "--directory")
-  .map { CommandLine.arguments[$0 + 1] } ?? FileManager.default.temporaryDirectory.path)
-  .appendingPathComponent("mapbuffer-streaming-\(ProcessInfo.processInfo.processIdentifier)")
+let directory = URL(
+  fileURLWithPath: CommandLine.arguments.firstIndex(of: "--directory")
+    .map { CommandLine.arguments[$0 + 1] } ?? FileManager.default.temporaryDirectory.path
+)
+.appendingPathComponent("mapbuffer-streaming-\(ProcessInfo.processInfo.processIdentifier)")
 try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
 defer { try? FileManager.default.removeItem(at: directory) }
 let url = directory.appendingPathComponent("large.mb")
@@ -88,14 +92,16 @@ if try map[mix(UInt64(items) + 7)] != nil { problems.append("an absent key was f
 let indexBytes = 16 * items
 let budget = 200_000_000 + indexBytes
 let fileSize = map.byteCount
-print(String(format: """
-  streaming build: %d items, %.2f GB of values (%@), file %.2f GB
-  time: %.1f s adding, %.1f s finishing, %.1f s in all (%.0f MB/s)
-  peak resident memory: %.1f MB (budget: 200 MB + index %.1f MB = %.1f MB)
-  """, items, Double(bytesAdded) / 1e9, compression.name, Double(fileSize) / 1e9,
-  (added - start).seconds, (finished - added).seconds, (finished - start).seconds,
-  Double(bytesAdded) / 1e6 / (finished - start).seconds,
-  Double(peak) / 1e6, Double(indexBytes) / 1e6, Double(budget) / 1e6))
+print(
+  String(
+    format: """
+      streaming build: %d items, %.2f GB of values (%@), file %.2f GB
+      time: %.1f s adding, %.1f s finishing, %.1f s in all (%.0f MB/s)
+      peak resident memory: %.1f MB (budget: 200 MB + index %.1f MB = %.1f MB)
+      """, items, Double(bytesAdded) / 1e9, compression.name, Double(fileSize) / 1e9,
+    (added - start).seconds, (finished - added).seconds, (finished - start).seconds,
+    Double(bytesAdded) / 1e6 / (finished - start).seconds,
+    Double(peak) / 1e6, Double(indexBytes) / 1e6, Double(budget) / 1e6))
 if peak > budget { problems.append("peak resident memory \(peak) bytes exceeds the budget of \(budget)") }
 if problems.isEmpty {
   print("ok")

@@ -25,7 +25,9 @@ for (index, word) in ["alpha", "beta", "gamma", "delta", "epsilon"].enumerated()
 }
 let gzipped = try MapBuffer(encoding: words, compression: .gzip)
 let text = String(decoding: try gzipped[2000] ?? Data(), as: UTF8.self)
-print("gzip map: \(gzipped.count) keys in \(gzipped.byteCount) bytes (\(words.values.map(\.count).reduce(0, +)) bytes of text)")
+print(
+  "gzip map: \(gzipped.count) keys in \(gzipped.byteCount) bytes (\(words.values.map(\.count).reduce(0, +)) bytes of text)"
+)
 print("gzipped[2000] begins:", text.prefix(24) + "…")
 
 // A larger map, to show that a lookup reads only what it needs.
@@ -35,9 +37,11 @@ let start = Date()
 let largeMap = try MapBuffer(encoding: large, compression: .zstd)
 let built = Date().timeIntervalSince(start)
 let probe: UInt64 = 4242 &* 2_654_435_761
-print(String(format: "built a zstd map of %d keys (%.1f MB) in %.0f ms; map[%llu] = %@",
-             largeMap.count, Double(largeMap.byteCount) / 1e6, built * 1000, probe,
-             String(decoding: try largeMap[probe] ?? Data(), as: UTF8.self)))
+print(
+  String(
+    format: "built a zstd map of %d keys (%.1f MB) in %.0f ms; map[%llu] = %@",
+    largeMap.count, Double(largeMap.byteCount) / 1e6, built * 1000, probe,
+    String(decoding: try largeMap[probe] ?? Data(), as: UTF8.self)))
 try largeMap.validate(.deep)
 print("deep validation: ok")
 

@@ -33,7 +33,8 @@ let worldSize = cellSize * Float(gridCells)
 func growNeuron(vertexCount: Int, using generator: inout SplitMix64) -> Skeleton {
   let steps: [SIMD3<Int>] = [[1, 0, 0], [-1, 0, 0], [0, 1, 0], [0, -1, 0], [0, 0, 1], [0, 0, -1]]
   let start = SIMD3<Int>(
-    Int.random(in: 8..<56, using: &generator), Int.random(in: 8..<56, using: &generator), Int.random(in: 8..<56, using: &generator))
+    Int.random(in: 8..<56, using: &generator), Int.random(in: 8..<56, using: &generator),
+    Int.random(in: 8..<56, using: &generator))
   var positions = [start]
   var used: Set<SIMD3<Int>> = [start]
   var edges: [Skeleton.Edge] = []
@@ -44,7 +45,8 @@ func growNeuron(vertexCount: Int, using generator: inout SplitMix64) -> Skeleton
     let parent = max(0, positions.count - 1 - Int.random(in: 0..<min(positions.count, 12), using: &generator))
     let next = positions[parent] &+ steps.randomElement(using: &generator)!
     guard (0...Int(worldSize)).contains(next.x), (0...Int(worldSize)).contains(next.y),
-          (0...Int(worldSize)).contains(next.z), used.insert(next).inserted else { continue }
+      (0...Int(worldSize)).contains(next.z), used.insert(next).inserted
+    else { continue }
     edges.append(Skeleton.Edge(UInt32(positions.count), UInt32(parent)))
     positions.append(next)
   }
@@ -72,7 +74,8 @@ for x in 0..<gridCells {
   for y in 0..<gridCells {
     for z in 0..<gridCells {
       let low = Skeleton.Vertex(Float(x) * cellSize, Float(y) * cellSize, Float(z) * cellSize)
-      let box = BoundingBox(minimum: low, maximum: Skeleton.Vertex(low.x + cellSize, low.y + cellSize, low.z + cellSize))
+      let box = BoundingBox(
+        minimum: low, maximum: Skeleton.Vertex(low.x + cellSize, low.y + cellSize, low.z + cellSize))
       var fragments: [UInt64: Skeleton] = [:]
       for (label, neuron) in neurons {
         let fragment = neuron.cropped(to: box)
@@ -97,7 +100,8 @@ let elapsed = try clock.measure {
 guard let merged else { fatalError("label \(label) is in no fragment file") }
 let consolidated = merged.consolidated()
 let original = neurons[label]!
-print("""
+print(
+  """
   label \(label): gathered from \(fragmentFiles.count) files in \(elapsed)
     merged:       \(merged.vertices.count) vertices, \(merged.edges.count) edges (cell faces duplicate some)
     consolidated: \(consolidated.vertices.count) vertices, \(consolidated.edges.count) edges, \
@@ -106,11 +110,15 @@ print("""
     cable length: \(String(format: "%.1f", consolidated.cableLength)) (original \(String(format: "%.1f", original.cableLength)))
     tips: \(consolidated.terminalVertices.count), branch points: \(consolidated.branchVertices.count)
   """)
-let sameShape = consolidated.vertices.count == original.vertices.count
+let sameShape =
+  consolidated.vertices.count == original.vertices.count
   && consolidated.edges.count == original.edges.count
   && Set(consolidated.vertices) == Set(original.vertices)
   && abs(consolidated.cableLength - original.cableLength) < 1e-6 * original.cableLength
-print(sameShape ? "the consolidated skeleton is the original neuron" : "MISMATCH: the consolidated skeleton differs from the original")
+print(
+  sameShape
+    ? "the consolidated skeleton is the original neuron"
+    : "MISMATCH: the consolidated skeleton differs from the original")
 
 let swc = consolidated.swc(header: "neuron \(label), gathered from \(fragmentFiles.count) cells")
 let swcURL = directory.appendingPathComponent("\(label).swc")

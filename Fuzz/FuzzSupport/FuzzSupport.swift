@@ -20,7 +20,8 @@ public final class CopyingByteSource: MapBufferByteSource {
     in range: Range<Int>, _ body: (UnsafeRawBufferPointer) throws -> Result
   ) throws -> Result {
     guard range.lowerBound >= 0, range.upperBound <= data.count else {
-      throw MapBufferError.rangeOutOfBounds(lowerBound: range.lowerBound, upperBound: range.upperBound, sourceSize: data.count)
+      throw MapBufferError.rangeOutOfBounds(
+        lowerBound: range.lowerBound, upperBound: range.upperBound, sourceSize: data.count)
     }
     return try withUnsafeTemporaryAllocation(byteCount: range.count, alignment: 16) { buffer in
       data.withUnsafeBytes { buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[range])) }

@@ -57,15 +57,18 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let again = try? record.mapBufferBytes()
     precondition(again != nil, "a decoded record failed to encode")
     if let again, let reparsed = try? Record(mapBufferBytes: again) {
-      precondition(reparsed == record || record.points?.joined().contains(where: \.isNaN) == true, "a record did not round-trip")
+      precondition(
+        reparsed == record || record.points?.joined().contains(where: \.isNaN) == true, "a record did not round-trip")
     }
   }
   // The same bytes as the one item of a map, through a codec chosen by the input's length
   // (at its fastest level: the encoder is not what is under test).
   let codec = MapBuffer.Compression.allCases[size % MapBuffer.Compression.allCases.count]
-  let writer = MapBufferWriter(compression: codec, compressionLevel: codec.levels.lowerBound, formatVersion: UInt8(size & 1))
+  let writer = MapBufferWriter(
+    compression: codec, compressionLevel: codec.levels.lowerBound, formatVersion: UInt8(size & 1))
   if let encoded = try? writer.encode([7: bytes]),
-     let map = try? MapBuffer(encoded) {
+    let map = try? MapBuffer(encoded)
+  {
     exercise(map)
     precondition((try? map[7]) == bytes, "a one-item map did not return its item")
   }

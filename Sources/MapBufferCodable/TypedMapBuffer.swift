@@ -31,7 +31,9 @@ public struct TypedMapBuffer<Value>: Sendable {
   }
 
   /// Opens the map in the file at `url`, typed with `codec`.
-  public init(contentsOf url: URL, access: MapBuffer.FileAccess = .memoryMapped, codec: MapBufferValueCodec<Value>) throws {
+  public init(contentsOf url: URL, access: MapBuffer.FileAccess = .memoryMapped, codec: MapBufferValueCodec<Value>)
+    throws
+  {
     try self.init(MapBuffer(contentsOf: url, access: access), codec: codec)
   }
 
@@ -123,7 +125,8 @@ public struct TypedMapBuffer<Value>: Sendable {
   /// - Throws: ``TypedMapBufferError/encodingFailed(key:underlying:)`` naming the key of a value
   ///   that cannot be encoded, or `MapBufferError.duplicateKey` for a repeated key.
   public static func encode(
-    _ pairs: some Sequence<(UInt64, Value)>, codec: MapBufferValueCodec<Value>, writer: MapBufferWriter = MapBufferWriter()
+    _ pairs: some Sequence<(UInt64, Value)>, codec: MapBufferValueCodec<Value>,
+    writer: MapBufferWriter = MapBufferWriter()
   ) throws -> Data {
     let encoded = try pairs.map { key, value in (key, try encodeValue(value, key: key, codec: codec)) }
     return try writer.encode(encoded)
@@ -131,7 +134,8 @@ public struct TypedMapBuffer<Value>: Sendable {
 
   /// Serializes `values` with `codec` into the file at `url` atomically.
   public static func write(
-    _ values: [UInt64: Value], to url: URL, codec: MapBufferValueCodec<Value>, writer: MapBufferWriter = MapBufferWriter()
+    _ values: [UInt64: Value], to url: URL, codec: MapBufferValueCodec<Value>,
+    writer: MapBufferWriter = MapBufferWriter()
   ) throws {
     try writer.write(encodedItems(values, codec: codec), to: url)
   }
@@ -141,13 +145,16 @@ public struct TypedMapBuffer<Value>: Sendable {
     encoding values: [UInt64: Value], codec: MapBufferValueCodec<Value>,
     compression: MapBuffer.Compression = .none, compressionLevel: Int? = nil, formatVersion: UInt8 = 1
   ) throws {
-    let writer = MapBufferWriter(compression: compression, compressionLevel: compressionLevel, formatVersion: formatVersion)
+    let writer = MapBufferWriter(
+      compression: compression, compressionLevel: compressionLevel, formatVersion: formatVersion)
     try self.init(Self.encode(values, codec: codec, writer: writer), codec: codec)
   }
 
   // MARK: Conversions
 
-  private static func encodedItems(_ values: [UInt64: Value], codec: MapBufferValueCodec<Value>) throws -> [UInt64: Data] {
+  private static func encodedItems(_ values: [UInt64: Value], codec: MapBufferValueCodec<Value>) throws -> [UInt64:
+    Data]
+  {
     var items = [UInt64: Data](minimumCapacity: values.count)
     for (key, value) in values {
       items[key] = try encodeValue(value, key: key, codec: codec)
@@ -220,7 +227,9 @@ extension TypedMapBuffer where Value: MapBufferValue {
   }
 
   /// Serializes `pairs`, given in any order, with their conformance.
-  public static func encode(_ pairs: some Sequence<(UInt64, Value)>, writer: MapBufferWriter = MapBufferWriter()) throws -> Data {
+  public static func encode(_ pairs: some Sequence<(UInt64, Value)>, writer: MapBufferWriter = MapBufferWriter()) throws
+    -> Data
+  {
     try encode(pairs, codec: .conformance, writer: writer)
   }
 
@@ -235,10 +244,13 @@ extension TypedMapBuffer where Value: MapBufferValue {
   /// parameters of `MapBuffer.init(encoding:compression:compressionLevel:formatVersion:)`,
   /// without a `MapBufferWriter`.
   public static func encode(
-    _ values: [UInt64: Value], compression: MapBuffer.Compression, compressionLevel: Int? = nil, formatVersion: UInt8 = 1
+    _ values: [UInt64: Value], compression: MapBuffer.Compression, compressionLevel: Int? = nil,
+    formatVersion: UInt8 = 1
   ) throws -> Data {
-    try encode(values, writer: MapBufferWriter(
-      compression: compression, compressionLevel: compressionLevel, formatVersion: formatVersion))
+    try encode(
+      values,
+      writer: MapBufferWriter(
+        compression: compression, compressionLevel: compressionLevel, formatVersion: formatVersion))
   }
 
   /// Serializes `values` with their conformance into the file at `url` atomically, each item
@@ -247,7 +259,9 @@ extension TypedMapBuffer where Value: MapBufferValue {
     _ values: [UInt64: Value], to url: URL, compression: MapBuffer.Compression, compressionLevel: Int? = nil,
     formatVersion: UInt8 = 1
   ) throws {
-    try write(values, to: url, writer: MapBufferWriter(
-      compression: compression, compressionLevel: compressionLevel, formatVersion: formatVersion))
+    try write(
+      values, to: url,
+      writer: MapBufferWriter(
+        compression: compression, compressionLevel: compressionLevel, formatVersion: formatVersion))
   }
 }

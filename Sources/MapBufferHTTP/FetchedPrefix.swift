@@ -37,7 +37,8 @@ struct FetchedPrefix: MapBufferByteSource, IndexBytesLending {
     try checkBounds(range)
     guard range.upperBound <= bytes.count else {
       // Unreachable by the remote map's own reads, which fetch items rather than read them here.
-      throw MapBufferError.sourceTruncated(offset: range.lowerBound, expected: range.count, read: max(0, bytes.count - range.lowerBound))
+      throw MapBufferError.sourceTruncated(
+        offset: range.lowerBound, expected: range.count, read: max(0, bytes.count - range.lowerBound))
     }
     return try bytes.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[range])) }
   }

@@ -65,7 +65,7 @@ struct HTTPRangeReader: Sendable {
           range, to: target, expecting: identity, allowsShorter: allowsShorter, into: destination)
       } catch let error as RemoteMapBufferError {
         throw error
-      } catch where error is CancellationError || Task.isCancelled {
+      } catch  where error is CancellationError || Task.isCancelled {
         // The caller's task was cancelled (the client then fails the request as `cancelled`).
         throw CancellationError()
       } catch is Unanswered where resends < Self.maximumUnansweredResends {
@@ -79,9 +79,10 @@ struct HTTPRangeReader: Sendable {
         where error == .deadlineExceeded || error == .readTimeout || error == .connectTimeout
       {
         outcome = .retryable(.timeout)
-      } catch where Self.isPermanent(error) {
+      } catch  where Self.isPermanent(error) {
         // Another attempt would fail alike: a bad URL, a TLS failure.
-        throw RemoteMapBufferError.connectionFailed(url: displayURL, attempts: attempt, reason: String(describing: error))
+        throw RemoteMapBufferError.connectionFailed(
+          url: displayURL, attempts: attempt, reason: String(describing: error))
       } catch {
         outcome = .retryable(.connection(String(describing: error)))
       }
@@ -96,7 +97,9 @@ struct HTTPRangeReader: Sendable {
         }
         target = next
       case .retryable(let failure):
-        guard attempt < policy.maximumAttempts else { throw failure.error(url: displayURL, range: range, attempts: attempt) }
+        guard attempt < policy.maximumAttempts else {
+          throw failure.error(url: displayURL, range: range, attempts: attempt)
+        }
         counters.retries.add(1, ordering: .relaxed)
         try await Task.sleep(for: policy.delay(afterAttempt: attempt))
         attempt += 1
@@ -188,7 +191,8 @@ struct HTTPRangeReader: Sendable {
     _ range: Range<Int>, to target: URL, expecting identity: ObjectIdentity?, allowsShorter: Bool,
     into destination: (buffer: ReceiveBuffer, offset: Int)?
   ) async throws -> AttemptOutcome {
-    let request = try HTTPClient.Request(url: target, method: .GET, headers: headers(for: range, to: target, expecting: identity))
+    let request = try HTTPClient.Request(
+      url: target, method: .GET, headers: headers(for: range, to: target, expecting: identity))
     let delegate = RangeResponseDelegate(
       limit: range.count, acceptsWholeObject: allowsShorter && range.lowerBound == 0, into: destination)
     let deadline = NIODeadline.now() + .nanoseconds(configuration.requestTimeout.nanoseconds)
@@ -209,7 +213,7 @@ struct HTTPRangeReader: Sendable {
     } catch RangeResponseDelegate.Refusal.bodyTooLong {
       // More bytes than the range holds: the body cannot be the bytes asked for.
       throw RemoteMapBufferError.invalidContentRange(url: displayURL, requested: range, header: nil)
-    } catch where !(error is CancellationError) && !delegate.hasReceivedHead && Self.isClosedConnection(error) {
+    } catch  where !(error is CancellationError) && !delegate.hasReceivedHead && Self.isClosedConnection(error) {
       throw Unanswered(error: error)
     }
     let status = answer.status
@@ -242,11 +246,13 @@ struct HTTPRangeReader: Sendable {
     case 401, 403:
       throw RemoteMapBufferError.accessDenied(url: displayURL, status: status)
     case 412:
-      throw RemoteMapBufferError.objectChanged(url: displayURL, expected: identity ?? ObjectIdentity(size: 0, etag: nil), found: nil)
+      throw RemoteMapBufferError.objectChanged(
+        url: displayURL, expected: identity ?? ObjectIdentity(size: 0, etag: nil), found: nil)
     case 416:
       let size = contentRangeHeader.flatMap(ContentRange.init)?.totalSize
       if let identity, let size, size != identity.size {
-        throw RemoteMapBufferError.objectChanged(url: displayURL, expected: identity, found: ObjectIdentity(size: size, etag: etag))
+        throw RemoteMapBufferError.objectChanged(
+          url: displayURL, expected: identity, found: ObjectIdentity(size: size, etag: etag))
       }
       throw RemoteMapBufferError.rangeNotSatisfiable(url: displayURL, range: range, objectSize: size)
     case 408, 429, 500...599:

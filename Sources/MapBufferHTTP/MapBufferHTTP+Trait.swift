@@ -4,12 +4,18 @@
 
 /// Remote maps need the package's `HTTP` trait, which brings in AsyncHTTPClient:
 /// `.package(url: "…/mapbuffer-swift", from: "…", traits: ["HTTP"])`.
-@available(*, unavailable, message: "MapBufferHTTP needs the MapBuffer package's HTTP trait: .package(url: …, from: …, traits: [\"HTTP\"])")
+@available(
+  *, unavailable,
+  message: "MapBufferHTTP needs the MapBuffer package's HTTP trait: .package(url: …, from: …, traits: [\"HTTP\"])"
+)
 public struct RemoteMapBuffer {}
 
 /// Remote typed maps need the package's `HTTP` trait, which brings in AsyncHTTPClient:
 /// `.package(url: "…/mapbuffer-swift", from: "…", traits: ["HTTP"])`.
-@available(*, unavailable, message: "MapBufferHTTP needs the MapBuffer package's HTTP trait: .package(url: …, from: …, traits: [\"HTTP\"])")
+@available(
+  *, unavailable,
+  message: "MapBufferHTTP needs the MapBuffer package's HTTP trait: .package(url: …, from: …, traits: [\"HTTP\"])"
+)
 public struct RemoteTypedMapBuffer<Value> {}
 
 #endif

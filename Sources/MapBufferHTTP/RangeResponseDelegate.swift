@@ -128,7 +128,7 @@ final class RangeResponseDelegate: HTTPClientResponseDelegate {
 
   func didReceiveBodyPart(task: HTTPClient.Task<Void>, _ buffer: ByteBuffer) -> EventLoopFuture<Void> {
     let accepted = state.withLockedValue { state -> Bool in
-      guard var sink = state.sink else { return true }   // a body that is not kept
+      guard var sink = state.sink else { return true }  // a body that is not kept
       guard buffer.readableBytes <= sink.capacity - sink.written else { return false }
       buffer.withUnsafeReadableBytes { sink.buffer.write($0, at: sink.offset + sink.written) }
       sink.written += buffer.readableBytes

@@ -35,7 +35,9 @@ final class ReceiveBuffer: @unchecked Sendable {
   }
 
   /// The bytes of `range`, which must lie within what was written.
-  func withUnsafeBytes<Result>(in range: Range<Int>, _ body: (UnsafeRawBufferPointer) throws -> Result) rethrows -> Result {
+  func withUnsafeBytes<Result>(in range: Range<Int>, _ body: (UnsafeRawBufferPointer) throws -> Result) rethrows
+    -> Result
+  {
     precondition(range.lowerBound >= 0 && range.upperBound <= capacity, "a read past the buffer's end")
     return try body(UnsafeRawBufferPointer(start: base + range.lowerBound, count: range.count))
   }
@@ -44,7 +46,9 @@ final class ReceiveBuffer: @unchecked Sendable {
   func data(in range: Range<Int>) -> Data {
     precondition(range.lowerBound >= 0 && range.upperBound <= capacity, "a slice past the buffer's end")
     guard !range.isEmpty else { return Data() }
-    return Data(bytesNoCopy: base + range.lowerBound, count: range.count, deallocator: .custom { _, _ in withExtendedLifetime(self) {} })
+    return Data(
+      bytesNoCopy: base + range.lowerBound, count: range.count,
+      deallocator: .custom { _, _ in withExtendedLifetime(self) {} })
   }
 
   /// The bytes of `pointer`, which must lie within this buffer, as `Data` that refers to them.

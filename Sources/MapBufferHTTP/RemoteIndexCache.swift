@@ -104,7 +104,9 @@ public struct RemoteIndexCache: Sendable {
   /// The entry's file in three parts: what precedes the prefix, the prefix itself, the CRC-32C.
   static func encodedParts(_ entry: Entry, key: String) -> [Data] {
     var out = Data(magic)
-    func append<T: FixedWidthInteger>(_ value: T) { withUnsafeBytes(of: value.littleEndian) { out.append(contentsOf: $0) } }
+    func append<T: FixedWidthInteger>(_ value: T) {
+      withUnsafeBytes(of: value.littleEndian) { out.append(contentsOf: $0) }
+    }
     out.append(contentsOf: digest(ofKey: key))
     if let etag = entry.identity.etag {
       let etagBytes = Data(etag.utf8)

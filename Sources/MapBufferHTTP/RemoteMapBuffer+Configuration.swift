@@ -66,7 +66,9 @@ extension RemoteMapBuffer {
       case .url:
         return url.absoluteString
       case .urlIgnoringQuery:
-        guard var components = URLComponents(url: url, resolvingAgainstBaseURL: false) else { return url.absoluteString }
+        guard var components = URLComponents(url: url, resolvingAgainstBaseURL: false) else {
+          return url.absoluteString
+        }
         components.query = nil
         components.fragment = nil
         return components.string ?? url.absoluteString

@@ -67,7 +67,9 @@ public final class RemoteMapBuffer: Sendable {
   ///   - client: the HTTP client to send requests with; ``defaultHTTPClient`` unless given.
   /// - Throws: ``RemoteMapBufferError`` when the object cannot be read, or the core library's
   ///   `MapBufferError` when its header or index is damaged.
-  public init(url: URL, configuration: Configuration = Configuration(), client: HTTPClient = RemoteMapBuffer.defaultHTTPClient) async throws {
+  public init(
+    url: URL, configuration: Configuration = Configuration(), client: HTTPClient = RemoteMapBuffer.defaultHTTPClient
+  ) async throws {
     try Self.checkScheme(of: url)
     self.url = url
     self.configuration = configuration
@@ -142,7 +144,9 @@ public final class RemoteMapBuffer: Sendable {
         let coding = map.itemCoding
         return try await withStoredBytes(of: location, key: key, in: snapshot) { stored, data in
           // Uncompressed: the value is the received bytes themselves, not a copy of them.
-          guard coding.compression == .none else { return try coding.value(of: stored, key: key, position: location.position) }
+          guard coding.compression == .none else {
+            return try coding.value(of: stored, key: key, position: location.position)
+          }
           return data(try coding.payload(of: stored, key: key, position: location.position))
         }
       }
@@ -219,7 +223,8 @@ public final class RemoteMapBuffer: Sendable {
       let checked = Atomic<Int>(0)
       let total = locations.count
       let keys = Dictionary(uniqueKeysWithValues: locations.map { ($0.location.position, $0.key) })
-      _ = try await forEachStoredItem(locations.map(\.location), keys: keys, in: snapshot, keepingResults: false) { location, stored in
+      _ = try await forEachStoredItem(locations.map(\.location), keys: keys, in: snapshot, keepingResults: false) {
+        location, stored in
         try coding.checkItem(stored, key: locations[location.position].key, position: location.position)
         let done = checked.add(1, ordering: .relaxed).newValue
         progress?(done, total)
@@ -291,7 +296,9 @@ public final class RemoteMapBuffer: Sendable {
   /// fetched one, and a later change of the object is an error rather than a re-read.
   private func confirm(_ snapshot: Snapshot) {
     guard snapshot.isUnconfirmedCacheEntry else { return }
-    state.withLockedValue { if $0.snapshot.generation == snapshot.generation { $0.snapshot.isUnconfirmedCacheEntry = false } }
+    state.withLockedValue {
+      if $0.snapshot.generation == snapshot.generation { $0.snapshot.isUnconfirmedCacheEntry = false }
+    }
   }
 
   /// The index that replaces `stale`: fetched by the first task to ask, awaited by the others.
@@ -332,7 +339,8 @@ public final class RemoteMapBuffer: Sendable {
         forKey: configuration.cacheIdentity.key(for: url), maximumIndexByteCount: configuration.maximumIndexByteCount),
       cache.accepts(entry.identity)
     else { return nil }
-    guard var snapshot = try? makeSnapshot(prefix: entry.prefix, identity: entry.identity, configuration: configuration),
+    guard
+      var snapshot = try? makeSnapshot(prefix: entry.prefix, identity: entry.identity, configuration: configuration),
       snapshot.map.indexByteCount <= configuration.maximumIndexByteCount
     else { return nil }
     snapshot.isUnconfirmedCacheEntry = true
@@ -345,8 +353,11 @@ public final class RemoteMapBuffer: Sendable {
     let configuration = reader.configuration
     let first: HTTPRangeReader.Response
     do {
-      first = try await reader.read(0..<max(16, configuration.initialFetchByteCount), expecting: nil, allowsShorter: true)
-    } catch let error as RemoteMapBufferError where error.code == .rangeNotSatisfiable && (error.objectSize ?? .max) < 16 {
+      first = try await reader.read(
+        0..<max(16, configuration.initialFetchByteCount), expecting: nil, allowsShorter: true)
+    } catch let error as RemoteMapBufferError
+      where error.code == .rangeNotSatisfiable && (error.objectSize ?? .max) < 16
+    {
       throw MapBufferError.truncatedHeader(byteCount: error.objectSize ?? 0, required: 16)
     }
     let identity = first.identity
@@ -383,7 +394,9 @@ public final class RemoteMapBuffer: Sendable {
   }
 
   /// A snapshot over `prefix`, after the core reader has checked its header and that the object holds the index.
-  private static func makeSnapshot(prefix: Data, identity: ObjectIdentity, configuration: Configuration) throws -> Snapshot {
+  private static func makeSnapshot(prefix: Data, identity: ObjectIdentity, configuration: Configuration) throws
+    -> Snapshot
+  {
     let source = FetchedPrefix(bytes: prefix, objectSize: identity.size)
     var map = try MapBuffer(source: source)
     map.verifiesChecksums = configuration.verifiesChecksums
@@ -451,7 +464,8 @@ public final class RemoteMapBuffer: Sendable {
     let groups = RangeCoalescing.groups(
       of: remote, gap: configuration.coalescingGapByteCount, maximumLength: configuration.maximumCoalescedByteCount)
     let collected = NIOLockedValueBox<[Int: Data]>([:])
-    try await reader.forEachRange(count: groups.count, range: { groups[$0].range }, expecting: snapshot.identity) { index, body in
+    try await reader.forEachRange(count: groups.count, range: { groups[$0].range }, expecting: snapshot.identity) {
+      index, body in
       let group = groups[index]
       var values: [(Int, Data)] = []
       try body.withUnsafeBytes { bytes in

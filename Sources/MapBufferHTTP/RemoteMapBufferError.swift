@@ -166,7 +166,8 @@ public struct RemoteMapBufferError: MapBufferCodedError, Sendable, Equatable, Cu
   /// How many attempts were made before giving up, for the errors that are retried.
   public var attempts: Int? {
     switch reason {
-    case let .serverError(_, _, attempts), let .timedOut(_, _, attempts), let .connectionFailed(_, attempts, _): attempts
+    case let .serverError(_, _, attempts), let .timedOut(_, _, attempts), let .connectionFailed(_, attempts, _):
+      attempts
     default: nil
     }
   }

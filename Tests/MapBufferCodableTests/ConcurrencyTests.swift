@@ -14,15 +14,19 @@ struct Reading: JSONMapBufferValue, Equatable {
 
 @Suite("Concurrency: typed decoding from many threads")
 struct TypedConcurrencyTests {
-  @Test("Strings and JSON values decoded from 8 threads match a serial read",
-        arguments: [MapBuffer.Compression.none, .zstd, .brotli])
+  @Test(
+    "Strings and JSON values decoded from 8 threads match a serial read",
+    arguments: [MapBuffer.Compression.none, .zstd, .brotli])
   func parallelTypedReads(_ codec: MapBuffer.Compression) throws {
-    let readings = Dictionary(uniqueKeysWithValues: (0..<UInt64(300)).map {
-      ($0 * 7919, Reading(id: $0, label: "cell \($0) é", points: [[Double($0), 0.5, -1], [1e10, 2, 3]]))
-    })
+    let readings = Dictionary(
+      uniqueKeysWithValues: (0..<UInt64(300)).map {
+        ($0 * 7919, Reading(id: $0, label: "cell \($0) é", points: [[Double($0), 0.5, -1], [1e10, 2, 3]]))
+      })
     let strings = Dictionary(uniqueKeysWithValues: readings.map { ($0.key, "label \($0.value.label) ✓") })
-    let json = try TypedMapBuffer<Reading>(TypedMapBuffer<Reading>.encode(readings, writer: MapBufferWriter(compression: codec)))
-    let text = try TypedMapBuffer<String>(TypedMapBuffer<String>.encode(strings, writer: MapBufferWriter(compression: codec)))
+    let json = try TypedMapBuffer<Reading>(
+      TypedMapBuffer<Reading>.encode(readings, writer: MapBufferWriter(compression: codec)))
+    let text = try TypedMapBuffer<String>(
+      TypedMapBuffer<String>.encode(strings, writer: MapBufferWriter(compression: codec)))
     let keys = readings.keys.sorted()
     let serialJSON = try keys.map { try json[$0] }
     let serialText = try keys.map { try text[$0] }

@@ -71,8 +71,9 @@ struct TypedAPITests {
     }
   }
 
-  @Test("values(forKeys:) gives single lookups' results in order, concurrently for large batches",
-        arguments: [MapBuffer.Compression.none, .zstd])
+  @Test(
+    "values(forKeys:) gives single lookups' results in order, concurrently for large batches",
+    arguments: [MapBuffer.Compression.none, .zstd])
   func batch(_ compression: MapBuffer.Compression) throws {
     let values = Dictionary(uniqueKeysWithValues: (0..<UInt64(2000)).map { ($0 * 7, "value \($0)") })
     let map = try TypedMapBuffer(encoding: values, compression: compression)
@@ -111,7 +112,8 @@ struct TypedAPITests {
   @Test("Descriptions name the value type and summarize the map")
   func descriptions() throws {
     let map = try TypedMapBuffer(encoding: [1: "x"], compression: .zstd)
-    #expect(map.description == "TypedMapBuffer<String>(1 key, codec zstd, format version 1, \(map.map.byteCount) bytes)")
+    #expect(
+      map.description == "TypedMapBuffer<String>(1 key, codec zstd, format version 1, \(map.map.byteCount) bytes)")
     #expect(map.debugDescription.hasPrefix("TypedMapBuffer<String>(1 key"))
   }
 

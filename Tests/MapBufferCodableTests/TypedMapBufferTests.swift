@@ -56,14 +56,18 @@ struct TypedMapBufferTests {
     } catch let error as TypedMapBufferError {
       #expect(error.key == 9)
       #expect(error.underlying as? MapBufferValueError == .invalidUTF8(byteCount: 3))
-      guard error.code == .decodingFailed else { Issue.record("\(error)"); return }
+      guard error.code == .decodingFailed else {
+        Issue.record("\(error)")
+        return
+      }
     }
   }
 
   @Test("Pairs in any order; a repeated key is an error")
   func pairs() throws {
     let pairs: [(UInt64, String)] = [(9, "nine"), (1 << 63, "big"), (2, "two")]
-    let map = try TypedMapBuffer<String>(TypedMapBuffer<String>.encode(pairs, writer: MapBufferWriter(compression: .gzip)))
+    let map = try TypedMapBuffer<String>(
+      TypedMapBuffer<String>.encode(pairs, writer: MapBufferWriter(compression: .gzip)))
     #expect(Array(map.keys) == [2, 9, 1 << 63])
     #expect(try map[1 << 63] == "big")
     let repeated: [(UInt64, String)] = [(1, "a"), (1, "b")]
@@ -182,10 +186,12 @@ struct TypedMapBufferTests {
   @Test("An encoding failure names the key")
   func encodingFailure() throws {
     struct Refused: Error {}
-    let picky = MapBufferValueCodec<Int>(decode: { _ in 0 }, encode: { value in
-      if value < 0 { throw Refused() }
-      return Data()
-    })
+    let picky = MapBufferValueCodec<Int>(
+      decode: { _ in 0 },
+      encode: { value in
+        if value < 0 { throw Refused() }
+        return Data()
+      })
     do {
       _ = try TypedMapBuffer.encode([1: 1, 42: -1], codec: picky)
       Issue.record("no error")
@@ -204,7 +210,8 @@ struct TypedInteropTests {
     let directory = try Fixtures.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: directory) }
     let path = directory.appendingPathComponent("strings.mb").path
-    try ReferencePython.run("""
+    try ReferencePython.run(
+      """
       import sys
       from mapbuffer import MapBuffer
       data = {2848: "abc".encode("utf8"), 12939: "123".encode("utf8"), 7: "ünïcödé".encode("utf8"), 8: b""}
@@ -234,7 +241,8 @@ struct TypedInteropTests {
     defer { try? FileManager.default.removeItem(at: directory) }
     let theirs = directory.appendingPathComponent("theirs.mb").path
     let ours = directory.appendingPathComponent("ours.mb")
-    try ReferencePython.run("""
+    try ReferencePython.run(
+      """
       import json, random, sys
       from mapbuffer import MapBuffer
       rng = random.Random(5)
@@ -260,10 +268,19 @@ struct TypedInteropTests {
     // Ours, read back by the reference with json.loads.
     let fragments = try map.dictionary()
     try TypedMapBuffer<Fragment>.write(fragments, to: ours, writer: MapBufferWriter(compression: .zstd))
-    let expected = try JSONSerialization.data(withJSONObject: Dictionary(uniqueKeysWithValues: fragments.map {
-      (String($0.key), ["label": String($0.value.label), "name": $0.value.name, "valid": $0.value.valid, "count": $0.value.vertices.count] as [String: Any])
-    }))
-    try ReferencePython.run("""
+    let expected = try JSONSerialization.data(
+      withJSONObject: Dictionary(
+        uniqueKeysWithValues: fragments.map {
+          (
+            String($0.key),
+            [
+              "label": String($0.value.label), "name": $0.value.name, "valid": $0.value.valid,
+              "count": $0.value.vertices.count,
+            ] as [String: Any]
+          )
+        }))
+    try ReferencePython.run(
+      """
       import json, sys
       from mapbuffer import MapBuffer
       mb = MapBuffer(open(sys.argv[1], "rb").read(), frombytesfn=lambda b: json.loads(b))

@@ -25,8 +25,12 @@ struct TypedRegressionTests {
       if bytes.starts(with: Array("mapbufr".utf8)), var map = try? MapBuffer(bytes) {
         map.maximumDecodedItemSize = 1 << 20
         for key in map.keys.prefix(32) {
-          do { _ = try TypedMapBuffer<String>(map)[key] } catch { #expect(error is TypedMapBufferError || error is MapBufferError, "\(name): \(error)") }
-          do { _ = try TypedMapBuffer<FuzzRecord>(map)[key] } catch { #expect(error is TypedMapBufferError || error is MapBufferError, "\(name): \(error)") }
+          do { _ = try TypedMapBuffer<String>(map)[key] } catch {
+            #expect(error is TypedMapBufferError || error is MapBufferError, "\(name): \(error)")
+          }
+          do { _ = try TypedMapBuffer<FuzzRecord>(map)[key] } catch {
+            #expect(error is TypedMapBufferError || error is MapBufferError, "\(name): \(error)")
+          }
         }
         continue
       }

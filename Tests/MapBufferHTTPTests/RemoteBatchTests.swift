@@ -16,15 +16,17 @@ struct RemoteBatchTests {
       dataStart: 0, sourceSize: .max)
   }
 
-  @Test("Neighbours within the gap share a request; a group never exceeds the length limit; overlaps stand apart; empty items need none")
+  @Test(
+    "Neighbours within the gap share a request; a group never exceeds the length limit; overlaps stand apart; empty items need none"
+  )
   func coalescing() {
     let locations = [
-      location(0, 100..<200), location(1, 200..<300),   // adjacent
-      location(2, 350..<400),                           // 50 bytes after
-      location(3, 1000..<1100),                         // far
-      location(4, 1100..<1100),                         // empty
-      location(5, 1100..<5000),                         // would make the group too long
-      location(6, 1050..<1080),                         // overlaps item 3: only a damaged index does that
+      location(0, 100..<200), location(1, 200..<300),  // adjacent
+      location(2, 350..<400),  // 50 bytes after
+      location(3, 1000..<1100),  // far
+      location(4, 1100..<1100),  // empty
+      location(5, 1100..<5000),  // would make the group too long
+      location(6, 1050..<1080),  // overlaps item 3: only a damaged index does that
     ]
     let groups = RangeCoalescing.groups(of: locations.shuffled(), gap: 64, maximumLength: 1000)
     #expect(groups.map(\.range) == [100..<400, 1000..<1100, 1050..<1080, 1100..<5000])
@@ -39,7 +41,7 @@ struct RemoteBatchTests {
     let server = try NginxServer()
     let (bytes, values) = try sampleMap(count: 1000, valueBytes: 1000)
     let url = try server.publish(bytes, at: "batch.mb")
-    var configuration = testConfiguration(initialFetch: 16 + 16_000)   // exactly the header and index
+    var configuration = testConfiguration(initialFetch: 16 + 16_000)  // exactly the header and index
     configuration.coalescingGapByteCount = 0
     let remote = try await RemoteMapBuffer(url: url, configuration: configuration)
     let map = try MapBuffer(bytes)
@@ -70,7 +72,7 @@ struct RemoteBatchTests {
     let url = try server.publish(bytes, at: "bound.mb")
     for width in [1, 3] {
       var configuration = testConfiguration(initialFetch: 16 + 64 * 16)
-      configuration.maximumCoalescedByteCount = 1   // nothing coalesces: one request per item
+      configuration.maximumCoalescedByteCount = 1  // nothing coalesces: one request per item
       configuration.maximumConcurrentRequests = width
       let remote = try await RemoteMapBuffer(url: url, configuration: configuration)
       let keys = values.keys.sorted()
@@ -86,7 +88,9 @@ struct RemoteBatchTests {
 extension MapBuffer {
   /// The key at index position `position`, read from the index.
   func keyForTests(atPosition position: Int) throws -> UInt64 {
-    try serialized.subdata(in: (16 + 16 * position)..<(24 + 16 * position)).withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }
+    try serialized.subdata(in: (16 + 16 * position)..<(24 + 16 * position)).withUnsafeBytes {
+      $0.loadUnaligned(as: UInt64.self)
+    }
   }
 }
 

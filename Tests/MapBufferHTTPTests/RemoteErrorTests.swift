@@ -28,9 +28,13 @@ struct RemoteErrorTests {
   func notFoundAndForbidden() async throws {
     let server = try NginxServer()
     let retrying = testConfiguration(attempts: 4)
-    let missing = await remoteError { _ = try await RemoteMapBuffer(url: server.url("missing.mb"), configuration: retrying) }
+    let missing = await remoteError {
+      _ = try await RemoteMapBuffer(url: server.url("missing.mb"), configuration: retrying)
+    }
     #expect(missing == .notFound(url: server.url("missing.mb").absoluteString))
-    let forbidden = await remoteError { _ = try await RemoteMapBuffer(url: server.url("forbidden/x.mb"), configuration: retrying) }
+    let forbidden = await remoteError {
+      _ = try await RemoteMapBuffer(url: server.url("forbidden/x.mb"), configuration: retrying)
+    }
     #expect(forbidden == .accessDenied(url: server.url("forbidden/x.mb").absoluteString, status: 403))
     #expect(await server.requests().map(\.status) == [404, 403])
   }
@@ -38,12 +42,14 @@ struct RemoteErrorTests {
   @Test("A server that ignores Range (200 with the whole body) is named as such, not retried")
   func rangeIgnored() async throws {
     let server = try NginxServer()
-    let (bytes, _) = try sampleMap(count: 300, valueBytes: 1000)   // 300 KB: more than the first request asks for
+    let (bytes, _) = try sampleMap(count: 300, valueBytes: 1000)  // 300 KB: more than the first request asks for
     try server.publish(bytes, at: "plain.mb")
     let error = await remoteError {
       _ = try await RemoteMapBuffer(url: server.url("norange/plain.mb"), configuration: testConfiguration(attempts: 3))
     }
-    #expect(error == .rangeIgnored(url: server.url("norange/plain.mb").absoluteString, status: 200, contentLength: bytes.count))
+    #expect(
+      error
+        == .rangeIgnored(url: server.url("norange/plain.mb").absoluteString, status: 200, contentLength: bytes.count))
     #expect(await server.requests().map(\.status) == [200])
 
     // A map smaller than the first request is whole in the 200 answer: it reads, with no more requests.
@@ -59,7 +65,9 @@ struct RemoteErrorTests {
   func outOfRangeAndShort() async throws {
     let server = try NginxServer()
     let url = try server.publish(Data(repeating: 7, count: 500), at: "short.bin")
-    let reader = HTTPRangeReader(client: RemoteMapBuffer.defaultHTTPClient, url: url, configuration: testConfiguration(attempts: 3), counters: RequestCounters())
+    let reader = HTTPRangeReader(
+      client: RemoteMapBuffer.defaultHTTPClient, url: url, configuration: testConfiguration(attempts: 3),
+      counters: RequestCounters())
     let beyond = await remoteError { _ = try await reader.read(1000..<2000, expecting: nil) }
     #expect(beyond == .rangeNotSatisfiable(url: url.absoluteString, range: 1000..<2000, objectSize: 500))
     let short = await remoteError { _ = try await reader.read(400..<600, expecting: nil) }
@@ -99,11 +107,14 @@ struct RemoteErrorTests {
     let server = try NginxServer()
     let (bytes, values) = try sampleMap(count: 100, valueBytes: 100)
     var configuration = testConfiguration()
-    configuration.retryPolicy = RetryPolicy(maximumAttempts: 6, initialBackoff: .seconds(2), maximumBackoff: .seconds(2))
+    configuration.retryPolicy = RetryPolicy(
+      maximumAttempts: 6, initialBackoff: .seconds(2), maximumBackoff: .seconds(2))
     let url = server.url("eventually/late.mb")
     let opening = Task { try await RemoteMapBuffer(url: url, configuration: configuration) }
     // Publish the file once the first attempt has been answered 503; the retry, ≥ 1 s later, finds it.
-    while !server.loggedRequests().contains(where: { $0.status == 503 }) { try await Task.sleep(for: .milliseconds(10)) }
+    while !server.loggedRequests().contains(where: { $0.status == 503 }) {
+      try await Task.sleep(for: .milliseconds(10))
+    }
     try server.publish(bytes, at: "eventually/late.mb")
     let remote = try await opening.value
     #expect(try await remote[500] == values[500])
@@ -119,7 +130,8 @@ struct RemoteErrorTests {
     let clock = ContinuousClock()
     let start = clock.now
     let error = await remoteError {
-      _ = try await RemoteMapBuffer(url: silent.url("x.mb"), configuration: testConfiguration(attempts: 2, timeout: .milliseconds(300)))
+      _ = try await RemoteMapBuffer(
+        url: silent.url("x.mb"), configuration: testConfiguration(attempts: 2, timeout: .milliseconds(300)))
     }
     let elapsed = clock.now - start
     #expect(error == .timedOut(url: silent.url("x.mb").absoluteString, range: 0..<65536, attempts: 2))
@@ -132,7 +144,8 @@ struct RemoteErrorTests {
   func cancellation() async throws {
     let silent = try SilentServer()
     let opening = Task {
-      try await RemoteMapBuffer(url: silent.url("x.mb"), configuration: testConfiguration(attempts: 3, timeout: .seconds(100)))
+      try await RemoteMapBuffer(
+        url: silent.url("x.mb"), configuration: testConfiguration(attempts: 3, timeout: .seconds(100)))
     }
     try await Task.sleep(for: .milliseconds(300))
     opening.cancel()
@@ -148,9 +161,14 @@ struct RemoteErrorTests {
   @Test("A refused connection is retried, then reported")
   func connectionRefused() async throws {
     // A port that was free a moment ago: nothing listens there.
-    let port = try { let silent = try SilentServer(); return silent.port }()
+    let port = try {
+      let silent = try SilentServer()
+      return silent.port
+    }()
     let url = URL(string: "http://127.0.0.1:\(port)/x.mb")!
-    let error = await remoteError { _ = try await RemoteMapBuffer(url: url, configuration: testConfiguration(attempts: 2)) }
+    let error = await remoteError {
+      _ = try await RemoteMapBuffer(url: url, configuration: testConfiguration(attempts: 2))
+    }
     guard case .connectionFailed(let reported, let attempts, _) = error?.reason else {
       Issue.record("expected connectionFailed, got \(String(describing: error))")
       return
@@ -179,9 +197,17 @@ struct RemoteErrorTests {
   func sizeChangeWithoutETag() async throws {
     let server = try NginxServer()
     let url = try server.publish(Data(repeating: 1, count: 1000), at: "sized.bin")
-    let reader = HTTPRangeReader(client: RemoteMapBuffer.defaultHTTPClient, url: url, configuration: testConfiguration(), counters: RequestCounters())
+    let reader = HTTPRangeReader(
+      client: RemoteMapBuffer.defaultHTTPClient, url: url, configuration: testConfiguration(),
+      counters: RequestCounters())
     let error = await remoteError { _ = try await reader.read(0..<10, expecting: ObjectIdentity(size: 999, etag: nil)) }
-    #expect(error == .objectChanged(url: url.absoluteString, expected: ObjectIdentity(size: 999, etag: nil), found: ObjectIdentity(size: 1000, etag: error.flatMap { if case .objectChanged(_, _, let found) = $0.reason { found?.etag } else { nil } })))
+    #expect(
+      error
+        == .objectChanged(
+          url: url.absoluteString, expected: ObjectIdentity(size: 999, etag: nil),
+          found: ObjectIdentity(
+            size: 1000,
+            etag: error.flatMap { if case .objectChanged(_, _, let found) = $0.reason { found?.etag } else { nil } })))
   }
 
   @Test("A hostile header cannot make the reader fetch an unbounded index; other URLs are refused")
@@ -194,7 +220,8 @@ struct RemoteErrorTests {
       _ = try await RemoteMapBuffer(url: url, configuration: testConfiguration())
       Issue.record("a header claiming 2^32 keys in 116 bytes opened")
     } catch let error as MapBufferError where error.code == .indexExceedsSource {
-      #expect(error == .indexExceedsSource(keyCount: Int(UInt32.max), indexEnd: 16 + 16 * Int(UInt32.max), sourceSize: 116))
+      #expect(
+        error == .indexExceedsSource(keyCount: Int(UInt32.max), indexEnd: 16 + 16 * Int(UInt32.max), sourceSize: 116))
     }
     var limited = testConfiguration(initialFetch: 1024)
     limited.maximumIndexByteCount = 1000
@@ -202,7 +229,7 @@ struct RemoteErrorTests {
     let big = try server.publish(bytes, at: "index-1600.mb")
     let tooLarge = await remoteError { _ = try await RemoteMapBuffer(url: big, configuration: limited) }
     #expect(tooLarge == .indexTooLarge(url: big.absoluteString, byteCount: 1600, limit: 1000))
-    #expect(await server.requests().count == 2)   // the two first requests, nothing for the refused index
+    #expect(await server.requests().count == 2)  // the two first requests, nothing for the refused index
 
     for text in ["ftp://example.org/x.mb", "file:///tmp/x.mb", "https:///x.mb"] {
       let refused = await remoteError { _ = try await RemoteMapBuffer(url: URL(string: text)!) }
@@ -230,7 +257,8 @@ struct RemoteErrorTests {
 
   @Test("Backoff grows, stays within its bounds, and never overflows")
   func backoff() {
-    let policy = RetryPolicy(maximumAttempts: 1000, initialBackoff: .milliseconds(100), maximumBackoff: .seconds(5), multiplier: 1e10)
+    let policy = RetryPolicy(
+      maximumAttempts: 1000, initialBackoff: .milliseconds(100), maximumBackoff: .seconds(5), multiplier: 1e10)
     for attempt in [1, 2, 3, 50, 999] {
       let delay = policy.delay(afterAttempt: attempt)
       #expect(delay <= .seconds(5) && delay >= .milliseconds(50), "attempt \(attempt): \(delay)")

@@ -41,20 +41,24 @@ extension RemoteErrorTests {
     let closed = NSLock()
     nonisolated(unsafe) var hasClosed = false
     let server = try LyingServer { request in
-      let closes = request.indexOnConnection > 0 && closed.withLock { () -> Bool in
-        defer { hasClosed = true }
-        return !hasClosed
-      }
+      let closes =
+        request.indexOnConnection > 0
+        && closed.withLock { () -> Bool in
+          defer { hasClosed = true }
+          return !hasClosed
+        }
       return closes ? .close : .send(LyingServer.rangeAnswer(request, of: bytes))
     }
     defer { server.stop() }
-    let remote = try await RemoteMapBuffer(url: server.url("closing.mb"), configuration: testConfiguration(initialFetch: 16 + 4800, attempts: 1))
+    let remote = try await RemoteMapBuffer(
+      url: server.url("closing.mb"), configuration: testConfiguration(initialFetch: 16 + 4800, attempts: 1))
     let keys = Array(stride(from: UInt64(0), to: 3000, by: 150))
     for key in keys {
       #expect(try await remote[key] == values[key])
     }
     let requests = server.requests()
-    let unanswered = try #require(requests.firstIndex { $0.indexOnConnection > 0 }, "the client never reused a connection")
+    let unanswered = try #require(
+      requests.firstIndex { $0.indexOnConnection > 0 }, "the client never reused a connection")
     let resent = try #require(requests.indices.contains(unanswered + 1) ? requests[unanswered + 1] : nil)
     #expect(resent.range == requests[unanswered].range && resent.connection != requests[unanswered].connection)
     #expect(requests.count == 1 + keys.count + 1)
@@ -68,7 +72,8 @@ extension RemoteErrorTests {
       request.indexOnConnection == 0 ? .send(LyingServer.rangeAnswer(request, of: bytes)) : .close
     }
     defer { server.stop() }
-    let remote = try await RemoteMapBuffer(url: server.url("one-each.mb"), configuration: testConfiguration(initialFetch: 16 + 4800, attempts: 1))
+    let remote = try await RemoteMapBuffer(
+      url: server.url("one-each.mb"), configuration: testConfiguration(initialFetch: 16 + 4800, attempts: 1))
     for key in stride(from: UInt64(0), to: 3000, by: 370) {
       #expect(try await remote[key] == values[key])
     }
@@ -87,7 +92,9 @@ extension RemoteErrorTests {
     let server = try LyingServer { _ in .close }
     defer { server.stop() }
     let url = server.url("never.mb")
-    let error = await remoteError { _ = try await RemoteMapBuffer(url: url, configuration: testConfiguration(attempts: 2)) }
+    let error = await remoteError {
+      _ = try await RemoteMapBuffer(url: url, configuration: testConfiguration(attempts: 2))
+    }
     guard let error, error.code == .connectionFailed else {
       Issue.record("expected connectionFailed, got \(String(describing: error))")
       return
@@ -106,7 +113,8 @@ extension RemoteErrorTests {
       switch request.target {
       case "/moved.mb": .send(LyingServer.response(status: 301, headers: [("Location", "/here.mb")]))
       case "/here.mb": .send(LyingServer.rangeAnswer(request, of: bytes))
-      default: .send(LyingServer.response(status: 307, headers: [("Location", elsewhere.url("there.mb").absoluteString)]))
+      default:
+        .send(LyingServer.response(status: 307, headers: [("Location", elsewhere.url("there.mb").absoluteString)]))
       }
     }
     defer { home.stop() }
@@ -116,7 +124,8 @@ extension RemoteErrorTests {
     let away = try await RemoteMapBuffer(url: home.url("away.mb"), configuration: configuration)
     #expect(try await away[1230] == values[1230])
     #expect(home.requests().count == 2 && elsewhere.requests().count == 2)
-    #expect(home.requests().allSatisfy { $0.headers["x-api-key"] == "k3y" && $0.headers["authorization"] == "Bearer t0ken" })
+    #expect(
+      home.requests().allSatisfy { $0.headers["x-api-key"] == "k3y" && $0.headers["authorization"] == "Bearer t0ken" })
     #expect(elsewhere.requests().allSatisfy { $0.headers["x-api-key"] == nil && $0.headers["authorization"] == nil })
     #expect(elsewhere.requests().allSatisfy { $0.target == "/there.mb" && $0.range != nil })
     #expect(away.statistics.requests == 4)
@@ -135,23 +144,30 @@ extension RemoteErrorTests {
       case "/a.mb": .send(LyingServer.response(status: 302, headers: [("Location", "/b.mb")]))
       case "/b.mb": .send(LyingServer.response(status: 302, headers: [("Location", "/a.mb")]))
       case "/ftp.mb": .send(LyingServer.response(status: 302, headers: [("Location", "ftp://127.0.0.1/x.mb")]))
-      default: .send(LyingServer.response(status: 302, headers: [("Location", "/\(request.target.count)\(request.target)")]))
+      default:
+        .send(LyingServer.response(status: 302, headers: [("Location", "/\(request.target.count)\(request.target)")]))
       }
     }
     defer { server.stop() }
-    let loop = await remoteError { _ = try await RemoteMapBuffer(url: server.url("a.mb"), configuration: testConfiguration(attempts: 3)) }
+    let loop = await remoteError {
+      _ = try await RemoteMapBuffer(url: server.url("a.mb"), configuration: testConfiguration(attempts: 3))
+    }
     guard loop?.code == .connectionFailed else {
       Issue.record("expected connectionFailed, got \(String(describing: loop))")
       return
     }
     #expect(server.requests().count == 2)
-    let endless = await remoteError { _ = try await RemoteMapBuffer(url: server.url("c.mb"), configuration: testConfiguration(attempts: 3)) }
+    let endless = await remoteError {
+      _ = try await RemoteMapBuffer(url: server.url("c.mb"), configuration: testConfiguration(attempts: 3))
+    }
     guard endless?.code == .connectionFailed else {
       Issue.record("expected connectionFailed, got \(String(describing: endless))")
       return
     }
     #expect(server.requests().count == 2 + 1 + HTTPRangeReader.maximumRedirects)
-    let ftp = await remoteError { _ = try await RemoteMapBuffer(url: server.url("ftp.mb"), configuration: testConfiguration()) }
+    let ftp = await remoteError {
+      _ = try await RemoteMapBuffer(url: server.url("ftp.mb"), configuration: testConfiguration())
+    }
     #expect(ftp == .unsupportedURL("ftp://127.0.0.1/x.mb"))
   }
 
@@ -168,13 +184,17 @@ extension RemoteErrorTests {
       default:
         // Chunked: no length announced, a body without end in sight.
         let body = Data("\(String(tooMuch.count, radix: 16))\r\n".utf8) + tooMuch + Data("\r\n0\r\n\r\n".utf8)
-        return .sendAndClose(LyingServer.response(status: 206, headers: [header, ("Transfer-Encoding", "chunked")], body: body, announcesLength: false))
+        return .sendAndClose(
+          LyingServer.response(
+            status: 206, headers: [header, ("Transfer-Encoding", "chunked")], body: body, announcesLength: false))
       }
     }
     defer { server.stop() }
     for name in ["announced.mb", "chunked.mb"] {
       let url = server.url(name)
-      let error = await remoteError { _ = try await RemoteMapBuffer(url: url, configuration: testConfiguration(initialFetch: 4096, attempts: 3)) }
+      let error = await remoteError {
+        _ = try await RemoteMapBuffer(url: url, configuration: testConfiguration(initialFetch: 4096, attempts: 3))
+      }
       #expect(error == .invalidContentRange(url: url.absoluteString, requested: 0..<4096, header: nil), "\(name)")
     }
     #expect(server.requests().count == 2)

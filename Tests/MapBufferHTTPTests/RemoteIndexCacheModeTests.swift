@@ -18,7 +18,8 @@ extension RemoteIndexCacheTests {
     let folder = try Fixtures.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: folder) }
     let cache = RemoteIndexCache(directory: folder)
-    let entry = RemoteIndexCache.Entry(identity: .init(size: 1 << 20, etag: "\"m\""), prefix: Data(repeating: 1, count: 1000))
+    let entry = RemoteIndexCache.Entry(
+      identity: .init(size: 1 << 20, etag: "\"m\""), prefix: Data(repeating: 1, count: 1000))
     // The umask is the process's: set only around the store (other tests' files made meanwhile
     // are merely more private than usual).
     func store(_ key: String, umask mask: mode_t) -> Bool {

@@ -16,11 +16,11 @@ struct RemoteIndexCacheTests {
     let folder = try Fixtures.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: folder) }
     let cache = RemoteIndexCache(directory: folder.appendingPathComponent("index-cache"))
-    let (bytes, values) = try sampleMap(count: 2000, valueBytes: 200)   // index: 32,000 bytes
+    let (bytes, values) = try sampleMap(count: 2000, valueBytes: 200)  // index: 32,000 bytes
     let url = try server.publish(bytes, at: "warm.mb")
 
     let cold = try await RemoteMapBuffer(url: url, configuration: testConfiguration(initialFetch: 4096, cache: cache))
-    #expect(await server.requests().count == 2)   // first 4 KiB, then the rest of the index
+    #expect(await server.requests().count == 2)  // first 4 KiB, then the rest of the index
     #expect(try await cold[12340] == values[12340])
     let etag = try #require(cold.identity.etag)
 
@@ -37,7 +37,8 @@ struct RemoteIndexCacheTests {
     #expect(requests.allSatisfy { $0.ifMatch == etag && $0.status == 206 })
   }
 
-  @Test("A changed object invalidates the cached index: the read is made again with the new index, and the cache updated")
+  @Test(
+    "A changed object invalidates the cached index: the read is made again with the new index, and the cache updated")
   func changedObjectInvalidates() async throws {
     let server = try NginxServer()
     let folder = try Fixtures.temporaryDirectory()
@@ -54,8 +55,8 @@ struct RemoteIndexCacheTests {
     try server.publish(new.bytes, at: "changing.mb")
     server.clearLog()
     let stale = try await RemoteMapBuffer(url: url, configuration: configuration)
-    #expect(stale.count == 300)                    // the cached index, before any request
-    #expect(try await stale[5] == nil)              // absent from the old index: no request, nothing confirmed
+    #expect(stale.count == 300)  // the cached index, before any request
+    #expect(try await stale[5] == nil)  // absent from the old index: no request, nothing confirmed
     #expect(try await stale[10] == new.values[10])  // located with the old index, answered from the new
     #expect(stale.count == 310)
     let requests = await server.requests()
@@ -75,7 +76,8 @@ struct RemoteIndexCacheTests {
     defer { try? FileManager.default.removeItem(at: folder) }
     // No retries: nginx closes a connection after a 412 (while announcing keep-alive), and a request
     // sent on it meanwhile is sent again on a new connection without using an attempt.
-    let configuration = testConfiguration(initialFetch: 16 + 16 * 300, attempts: 1, cache: RemoteIndexCache(directory: folder))
+    let configuration = testConfiguration(
+      initialFetch: 16 + 16 * 300, attempts: 1, cache: RemoteIndexCache(directory: folder))
     let old = try sampleMap(count: 300, valueBytes: 500)
     let url = try server.publish(old.bytes, at: "shared.mb")
     _ = try await RemoteMapBuffer(url: url, configuration: configuration)
@@ -90,7 +92,7 @@ struct RemoteIndexCacheTests {
     }
     #expect(keys.allSatisfy { fetched[$0] == new.values[$0] })
     let requests = await server.requests()
-    #expect(requests.filter { $0.range == "bytes=0-4815" }.count == 1)   // the index, read once
+    #expect(requests.filter { $0.range == "bytes=0-4815" }.count == 1)  // the index, read once
     #expect(requests.filter { $0.status == 412 }.count <= keys.count)
   }
 
@@ -103,23 +105,26 @@ struct RemoteIndexCacheTests {
     let (bytes, values) = try sampleMap(count: 100, valueBytes: 1000)
     try server.publish(bytes, at: "plain.mb")
     let url = server.url("noetag/plain.mb")
-    let first = try await RemoteMapBuffer(url: url, configuration: testConfiguration(initialFetch: 16 + 1600, cache: cache))
+    let first = try await RemoteMapBuffer(
+      url: url, configuration: testConfiguration(initialFetch: 16 + 1600, cache: cache))
     #expect(first.identity.etag == nil)
     #expect(cache.entry(forKey: url.absoluteString, maximumIndexByteCount: 1 << 20) == nil)
     server.clearLog()
-    let second = try await RemoteMapBuffer(url: url, configuration: testConfiguration(initialFetch: 16 + 1600, cache: cache))
+    let second = try await RemoteMapBuffer(
+      url: url, configuration: testConfiguration(initialFetch: 16 + 1600, cache: cache))
     #expect(try await second[990] == values[990])
-    #expect(await server.requests().count == 2)   // the index again, then the item
+    #expect(await server.requests().count == 2)  // the index again, then the item
 
     // A cache told to trust sizes keeps it, and notices a replacement of another size.
     let trusting = RemoteIndexCache(directory: folder, acceptsSizeAsIdentity: true)
     _ = try await RemoteMapBuffer(url: url, configuration: testConfiguration(initialFetch: 16 + 1600, cache: trusting))
     server.clearLog()
-    let warm = try await RemoteMapBuffer(url: url, configuration: testConfiguration(initialFetch: 16 + 1600, cache: trusting))
+    let warm = try await RemoteMapBuffer(
+      url: url, configuration: testConfiguration(initialFetch: 16 + 1600, cache: trusting))
     #expect(await server.requests().isEmpty)
     let (other, otherValues) = try sampleMap(count: 100, valueBytes: 1001)
     try server.publish(other, at: "plain.mb")
-    #expect(try await warm[990] == otherValues[990])   // the size changed: the index is read again
+    #expect(try await warm[990] == otherValues[990])  // the size changed: the index is read again
   }
 
   @Test("A cache file never holds the URL: a presigned URL's signature stays off the disk")
@@ -130,7 +135,8 @@ struct RemoteIndexCacheTests {
     let (bytes, _) = try sampleMap(count: 10, valueBytes: 10)
     let base = try server.publish(bytes, at: "secret.mb")
     let url = URL(string: base.absoluteString + "?X-Amz-Signature=s3cr3t")!
-    _ = try await RemoteMapBuffer(url: url, configuration: testConfiguration(cache: RemoteIndexCache(directory: folder)))
+    _ = try await RemoteMapBuffer(
+      url: url, configuration: testConfiguration(cache: RemoteIndexCache(directory: folder)))
     let files = try FileManager.default.contentsOfDirectory(atPath: folder.path)
     #expect(files.count == 1)
     let contents = try Data(contentsOf: folder.appendingPathComponent(files[0]))
@@ -146,9 +152,11 @@ struct RemoteIndexCacheTests {
     let base = try server.publish(bytes, at: "signed.mb")
     var configuration = testConfiguration(cache: RemoteIndexCache(directory: folder))
     configuration.cacheIdentity = .urlIgnoringQuery
-    _ = try await RemoteMapBuffer(url: URL(string: base.absoluteString + "?X-Amz-Signature=aaaa")!, configuration: configuration)
+    _ = try await RemoteMapBuffer(
+      url: URL(string: base.absoluteString + "?X-Amz-Signature=aaaa")!, configuration: configuration)
     server.clearLog()
-    let second = try await RemoteMapBuffer(url: URL(string: base.absoluteString + "?X-Amz-Signature=bbbb")!, configuration: configuration)
+    let second = try await RemoteMapBuffer(
+      url: URL(string: base.absoluteString + "?X-Amz-Signature=bbbb")!, configuration: configuration)
     #expect(await server.requests().isEmpty)
     #expect(try await second[990] == values[990])
   }
@@ -166,14 +174,15 @@ struct RemoteIndexCacheTests {
     let good = try Data(contentsOf: file)
     var flipped = good
     flipped[flipped.count / 2] ^= 1
-    let foreign = RemoteIndexCache.encode(.init(identity: .init(size: bytes.count, etag: nil), prefix: bytes.prefix(1616)), key: "other")
+    let foreign = RemoteIndexCache.encode(
+      .init(identity: .init(size: bytes.count, etag: nil), prefix: bytes.prefix(1616)), key: "other")
     for damaged in [flipped, good.prefix(good.count - 1), Data(), foreign] {
       try damaged.write(to: file)
       server.clearLog()
       let remote = try await RemoteMapBuffer(url: url, configuration: testConfiguration(cache: cache))
-      #expect(await server.requests().count == 1)   // fetched again
+      #expect(await server.requests().count == 1)  // fetched again
       #expect(try await remote[500] == values[500])
-      #expect(try Data(contentsOf: file) == good)    // and the entry rewritten whole
+      #expect(try Data(contentsOf: file) == good)  // and the entry rewritten whole
     }
   }
 
@@ -182,7 +191,10 @@ struct RemoteIndexCacheTests {
     let folder = try Fixtures.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: folder) }
     let cache = RemoteIndexCache(directory: folder)
-    let entries = (0..<16).map { RemoteIndexCache.Entry(identity: .init(size: 1 << 20, etag: "\"v\($0)\""), prefix: Data(repeating: UInt8($0), count: 50_000)) }
+    let entries = (0..<16).map {
+      RemoteIndexCache.Entry(
+        identity: .init(size: 1 << 20, etag: "\"v\($0)\""), prefix: Data(repeating: UInt8($0), count: 50_000))
+    }
     await withTaskGroup(of: Void.self) { group in
       for entry in entries {
         group.addTask { #expect(cache.store(entry, forKey: "shared")) }
@@ -190,7 +202,7 @@ struct RemoteIndexCacheTests {
     }
     let survivor = try #require(cache.entry(forKey: "shared", maximumIndexByteCount: 1 << 20))
     #expect(entries.contains(survivor))
-    #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).count == 1)   // no temporary file left
+    #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).count == 1)  // no temporary file left
     try cache.removeAll()
     #expect(cache.entry(forKey: "shared", maximumIndexByteCount: 1 << 20) == nil)
   }

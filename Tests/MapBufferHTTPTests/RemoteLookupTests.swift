@@ -33,7 +33,7 @@ struct RemoteLookupTests {
     for key in keys {
       #expect(try await remote[key] == values[key])
     }
-    #expect(try await remote[5] == nil)        // no such key
+    #expect(try await remote[5] == nil)  // no such key
     #expect(try remote.contains(keys.first!))
     requests = await server.requests()
     let expected = try keys.map { rangeHeader(try storedRange(of: $0, in: bytes)) }
@@ -45,7 +45,7 @@ struct RemoteLookupTests {
   @Test("An index past the first request costs exactly one more request")
   func largeIndexTwoRequests() async throws {
     let server = try NginxServer()
-    let (bytes, values) = try sampleMap(count: 1000, valueBytes: 20)   // index: 16,000 bytes
+    let (bytes, values) = try sampleMap(count: 1000, valueBytes: 20)  // index: 16,000 bytes
     let url = try server.publish(bytes, at: "big-index.mb")
     let remote = try await RemoteMapBuffer(url: url, configuration: testConfiguration(initialFetch: 4096))
     let requests = await server.requests()
@@ -66,7 +66,9 @@ struct RemoteLookupTests {
     #expect(await server.requests().count == 1)
   }
 
-  @Test("Every codec and both format versions read remotely as they read locally", arguments: MapBuffer.Compression.allCases)
+  @Test(
+    "Every codec and both format versions read remotely as they read locally", arguments: MapBuffer.Compression.allCases
+  )
   func everyCodec(compression: MapBuffer.Compression) async throws {
     let server = try NginxServer()
     for version: UInt8 in [0, 1] {
@@ -124,7 +126,8 @@ struct RemoteLookupTests {
       var name: String
     }
     let server = try NginxServer()
-    let cells = Dictionary(uniqueKeysWithValues: (0..<40).map { (UInt64($0), Cell(label: UInt64($0), name: "cell \($0)")) })
+    let cells = Dictionary(
+      uniqueKeysWithValues: (0..<40).map { (UInt64($0), Cell(label: UInt64($0), name: "cell \($0)")) })
     let bytes = try TypedMapBuffer<Cell>.encode(cells, codec: .json(), writer: MapBufferWriter(compression: .zstd))
     let url = try server.publish(bytes, at: "cells.json.mb")
     let remote = RemoteTypedMapBuffer(try await RemoteMapBuffer(url: url), codec: MapBufferValueCodec<Cell>.json())

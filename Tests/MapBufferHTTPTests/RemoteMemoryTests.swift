@@ -57,10 +57,15 @@ extension RemoteErrorTests {
   func largeBodiesHeldOnce() async throws {
     let server = try NginxServer()
     let itemBytes = 256 << 20
-    let indexKeys = 8 << 20   // 128 MiB of index
+    let indexKeys = 8 << 20  // 128 MiB of index
     let (itemURL, indexURL) = try {
-      let item = try MapBufferWriter(compression: .none, formatVersion: 1).encode([7: Data(repeating: 0x5a, count: itemBytes)])
-      return (try server.publish(item, at: "large-item.mb"), try server.publish(indexOnlyMap(count: indexKeys), at: "large-index.mb"))
+      let item = try MapBufferWriter(compression: .none, formatVersion: 1).encode([
+        7: Data(repeating: 0x5a, count: itemBytes)
+      ])
+      return (
+        try server.publish(item, at: "large-item.mb"),
+        try server.publish(indexOnlyMap(count: indexKeys), at: "large-index.mb")
+      )
     }()
     // Other tests run in this process meanwhile: a margin of half the size for what they allocate.
     let remote = try await RemoteMapBuffer(url: itemURL, configuration: testConfiguration(initialFetch: 64))
@@ -74,8 +79,11 @@ extension RemoteErrorTests {
     let indexed = try await RemoteMapBuffer(url: indexURL, configuration: testConfiguration())
     let indexPeak = try #require(peakResidentBytes()) - beforeIndex
     #expect(indexed.count == indexKeys && indexed.indexByteCount == 16 * indexKeys)
-    #expect(indexPeak < 16 * indexKeys * 3 / 2, "a \(16 * indexKeys >> 20) MiB index took \(indexPeak >> 20) MiB at its peak")
-    print("peak growth: item \(itemBytes >> 20) MiB -> \(itemPeak >> 20) MiB; index \(16 * indexKeys >> 20) MiB -> \(indexPeak >> 20) MiB")
+    #expect(
+      indexPeak < 16 * indexKeys * 3 / 2, "a \(16 * indexKeys >> 20) MiB index took \(indexPeak >> 20) MiB at its peak")
+    print(
+      "peak growth: item \(itemBytes >> 20) MiB -> \(itemPeak >> 20) MiB; index \(16 * indexKeys >> 20) MiB -> \(indexPeak >> 20) MiB"
+    )
   }
 }
 

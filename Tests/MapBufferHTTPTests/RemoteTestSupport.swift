@@ -28,7 +28,8 @@ func testConfiguration(
 ) -> RemoteMapBuffer.Configuration {
   var configuration = RemoteMapBuffer.Configuration()
   configuration.initialFetchByteCount = initialFetch
-  configuration.retryPolicy = RetryPolicy(maximumAttempts: attempts, initialBackoff: .milliseconds(20), maximumBackoff: .milliseconds(50))
+  configuration.retryPolicy = RetryPolicy(
+    maximumAttempts: attempts, initialBackoff: .milliseconds(20), maximumBackoff: .milliseconds(50))
   configuration.requestTimeout = timeout
   configuration.indexCache = cache
   return configuration
@@ -48,7 +49,8 @@ func storedRange(of key: UInt64, in bytes: Data) throws -> Range<Int> {
     let label = bytes.subdata(in: entry..<(entry + 8)).withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }
     guard label == key else { continue }
     let start = bytes.subdata(in: (entry + 8)..<(entry + 16)).withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }
-    let end = position + 1 < count
+    let end =
+      position + 1 < count
       ? bytes.subdata(in: (entry + 24)..<(entry + 32)).withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }
       : UInt64(bytes.count)
     return Int(start)..<Int(end)

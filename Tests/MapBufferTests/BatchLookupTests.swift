@@ -18,8 +18,9 @@ struct BatchLookupTests {
     ]
   }
 
-  @Test("Present, absent and repeated keys, in any order, match single lookups",
-        arguments: [MapBuffer.Compression.none, .zstd], [0, 1, 2, 15, 16, 17, 1_000, 5_003])
+  @Test(
+    "Present, absent and repeated keys, in any order, match single lookups",
+    arguments: [MapBuffer.Compression.none, .zstd], [0, 1, 2, 15, 16, 17, 1_000, 5_003])
   func matchesSingleLookups(_ compression: MapBuffer.Compression, count: Int) throws {
     var generator = SeededGenerator(seed: UInt64(count) &+ 77)
     var items: [UInt64: Data] = [:]
@@ -29,9 +30,9 @@ struct BatchLookupTests {
     }
     let present = Array(items.keys)
     var requests = present.shuffled(using: &generator)
-    requests += (0..<(count / 2 + 3)).map { _ in generator.next() }      // almost surely absent
-    requests += present.prefix(5)                                         // repeated
-    requests += [0, 1, .max, 1 << 63]                                      // edges
+    requests += (0..<(count / 2 + 3)).map { _ in generator.next() }  // almost surely absent
+    requests += present.prefix(5)  // repeated
+    requests += [0, 1, .max, 1 << 63]  // edges
     requests.shuffle(using: &generator)
     let directory = try Fixtures.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: directory) }
@@ -49,7 +50,8 @@ struct BatchLookupTests {
 
   @Test("A corrupt item among the keys throws the error naming its key")
   func corruptItem() throws {
-    let items: [UInt64: Data] = Dictionary(uniqueKeysWithValues: (0..<100).map { (UInt64($0) * 3, Data(repeating: UInt8($0), count: 20)) })
+    let items: [UInt64: Data] = Dictionary(
+      uniqueKeysWithValues: (0..<100).map { (UInt64($0) * 3, Data(repeating: UInt8($0), count: 20)) })
     var data = try MapBufferWriter().encode(items)
     let map = try MapBuffer(data)
     // Find key 42's item through the public API and flip a byte of it.
@@ -60,10 +62,12 @@ struct BatchLookupTests {
     defer { try? FileManager.default.removeItem(at: directory) }
     for (name, corrupt) in try Self.everySource(data, in: directory) {
       #expect(try corrupt.values(forKeys: [3, 6, 9]) == [items[3], items[6], items[9]], "\(name)")
-      #expect(performing: { _ = try corrupt.values(forKeys: [3, 42, 6]) }, throws: { error in
-        guard let error = error as? MapBufferError else { return false }
-        return error.code == .checksumMismatch && error.key == 42
-      })
+      #expect(
+        performing: { _ = try corrupt.values(forKeys: [3, 42, 6]) },
+        throws: { error in
+          guard let error = error as? MapBufferError else { return false }
+          return error.code == .checksumMismatch && error.key == 42
+        })
     }
   }
 }

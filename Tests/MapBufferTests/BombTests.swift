@@ -1,14 +1,15 @@
 import Foundation
 import MapBufferTestSupport
 import Testing
+
 @testable import MapBuffer
 
 /// The process's peak resident memory in bytes (`VmHWM` in /proc/self/status), or `nil` where
 /// there is no /proc.
 func peakResidentBytes() -> Int? {
   guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-        let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
-        let kilobytes = Int(line.split(separator: " ").dropFirst().first ?? "")
+    let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+    let kilobytes = Int(line.split(separator: " ").dropFirst().first ?? "")
   else { return nil }
   return kilobytes * 1024
 }
@@ -29,8 +30,9 @@ struct BombTests {
     return Data((0..<16).map { _ in piece }.joined())
   }
 
-  @Test("A small item that decodes to 1 GiB fails at the limit, by every read path, without allocating 1 GiB",
-        arguments: [MapBuffer.Compression.gzip, .brotli, .zstd, .lzma])
+  @Test(
+    "A small item that decodes to 1 GiB fails at the limit, by every read path, without allocating 1 GiB",
+    arguments: [MapBuffer.Compression.gzip, .brotli, .zstd, .lzma])
   func gibibyte(_ codec: MapBuffer.Compression) throws {
     let bomb = try Self.gibibyteBomb(codec)
     #expect(bomb.count < 2 << 20, "\(codec): the bomb is \(bomb.count) bytes")
@@ -58,7 +60,9 @@ struct BombTests {
     let url = folder.appendingPathComponent("bomb.mb")
     try bytes.write(to: url)
     let peakBefore = peakResidentBytes()
-    for var map in [try MapBuffer(bytes), try MapBuffer(contentsOf: url), try MapBuffer(contentsOf: url, access: .positionalReads)] {
+    for var map in [
+      try MapBuffer(bytes), try MapBuffer(contentsOf: url), try MapBuffer(contentsOf: url, access: .positionalReads),
+    ] {
       map.maximumDecodedItemSize = 1 << 20
       try map.validate(.shallow)
       let tooLarge = MapBufferError.decodedItemTooLarge(key: 9, limit: 1 << 20)

@@ -22,7 +22,8 @@ struct CShimSelfTests {
       throw try TestRequirement.missing("no pkg-config on PATH", failure: Failure("no pkg-config on PATH"))
     }
     let root = Fixtures.packageRoot
-    let libraries = try Self.run(pkgConfig, ["--cflags", "--libs", "zlib", "libbrotlienc", "libbrotlidec", "libzstd", "liblzma"])
+    let libraries = try Self.run(
+      pkgConfig, ["--cflags", "--libs", "zlib", "libbrotlienc", "libbrotlidec", "libzstd", "liblzma"])
     #expect(libraries.status == 0, "pkg-config: \(libraries.error)")
 
     var arguments = ["-O1", "-g", "-fsanitize=address", "-fno-omit-frame-pointer", "-std=c11", "-pthread"]
@@ -70,7 +71,9 @@ struct CShimSelfTests {
       process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
     }
     let errorFile = FileManager.default.temporaryDirectory.appendingPathComponent("c-shim-\(UUID().uuidString).err")
-    guard FileManager.default.createFile(atPath: errorFile.path, contents: nil) else { throw Failure("cannot create \(errorFile.path)") }
+    guard FileManager.default.createFile(atPath: errorFile.path, contents: nil) else {
+      throw Failure("cannot create \(errorFile.path)")
+    }
     defer { try? FileManager.default.removeItem(at: errorFile) }
     let errorHandle = try FileHandle(forWritingTo: errorFile)
     let output = Pipe()

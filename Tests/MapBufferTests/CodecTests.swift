@@ -1,6 +1,7 @@
 import Foundation
 import MapBufferTestSupport
 import Testing
+
 @testable import MapBuffer
 
 @Suite("Codecs")
@@ -42,7 +43,9 @@ struct CodecTests {
   @Test("A stream that decodes past the limit fails without decoding it all", arguments: codecs)
   func bomb(_ codec: MapBuffer.Compression) throws {
     let zeros = Data(count: 64 << 20)
-    let bomb = try zeros.withUnsafeBytes { try codec.compress($0, level: codec.levels.lowerBound == 0 ? 1 : codec.defaultLevel) }
+    let bomb = try zeros.withUnsafeBytes {
+      try codec.compress($0, level: codec.levels.lowerBound == 0 ? 1 : codec.defaultLevel)
+    }
     #expect(bomb.count < 1 << 20, "\(codec) bomb is \(bomb.count) bytes")
     #expect(throws: CodecFailure.self) {
       try bomb.withUnsafeBytes { try codec.decompress($0, limit: 1 << 20) }

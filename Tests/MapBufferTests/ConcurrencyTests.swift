@@ -3,6 +3,7 @@ import Foundation
 import MapBufferTestSupport
 import Synchronization
 import Testing
+
 @testable import MapBuffer
 
 /// What one pass over a map reads: lookups, a batch lookup, the iteration order and a dictionary.
@@ -39,8 +40,9 @@ struct ConcurrencyTests {
     ]
   }
 
-  @Test("Lookups, batch lookups and iteration from 8 threads match a serial read",
-        arguments: MapBuffer.Compression.allCases)
+  @Test(
+    "Lookups, batch lookups and iteration from 8 threads match a serial read",
+    arguments: MapBuffer.Compression.allCases)
   func parallelReads(_ codec: MapBuffer.Compression) throws {
     let folder = try Fixtures.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: folder) }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import MapBuffer
 
 @Suite("Eytzinger layout")
@@ -18,7 +19,8 @@ struct EytzingerTests {
     #expect(layout(Array(1...8)) == [5, 3, 7, 2, 4, 6, 8, 1])
   }
 
-  @Test("Search finds every present key and no absent one", arguments: [0, 1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 100, 1000])
+  @Test(
+    "Search finds every present key and no absent one", arguments: [0, 1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 100, 1000])
   func search(count: Int) {
     let sorted = (0..<count).map { UInt64($0) * 2 + 1 }
     let index = layout(sorted)
@@ -40,7 +42,9 @@ struct EytzingerTests {
     #expect(Eytzinger.position(of: (1 << 63) + 1, count: index.count) { index[$0] } == nil)
   }
 
-  @Test("The in-order walk visits every position once, in ascending order", arguments: Array(0...70) + [1000, 4095, 4096, 4097])
+  @Test(
+    "The in-order walk visits every position once, in ascending order",
+    arguments: Array(0...70) + [1000, 4095, 4096, 4097])
   func inOrderWalk(count: Int) {
     let sorted = (0..<count).map(UInt64.init)
     let index = layout(sorted)

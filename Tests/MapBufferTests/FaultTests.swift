@@ -1,6 +1,7 @@
 import Foundation
 import MapBufferTestSupport
 import Testing
+
 @testable import MapBuffer
 
 #if canImport(Glibc)
@@ -107,35 +108,56 @@ struct FaultTests {
   /// Incompressible values, 1 MiB in all: more than a full tmpfs holds.
   static let values: [UInt64: Data] = {
     var generator = SeededGenerator(seed: 5)
-    return Dictionary(uniqueKeysWithValues: (0..<16).map { (UInt64($0) * 977, Data.random(count: 1 << 16, using: &generator)) })
+    return Dictionary(
+      uniqueKeysWithValues: (0..<16).map { (UInt64($0) * 977, Data.random(count: 1 << 16, using: &generator)) })
   }()
 
   /// Every way the library writes a file.
   static let operations: [(String, WriteOperation)] = [
     ("MapBufferWriter.write", { url in try MapBufferWriter(compression: .none).write(values, to: url) }),
     ("MapBuffer.write(to:)", { url in try MapBuffer(encoding: values).write(to: url) }),
-    ("IntMap.write", { url in
-      try IntMap.write(Dictionary(uniqueKeysWithValues: (0..<UInt64(1 << 16)).map { ($0 &* 0x9E37_79B9, $0) }), to: url)
-    }),
-    ("IntMap.write(to:)", { url in try IntMap(encoding: Dictionary(uniqueKeysWithValues: (0..<UInt64(1 << 16)).map { ($0, $0) })).write(to: url) }),
-    ("MapBufferStreamingBuilder.finish", { url in
-      let builder = try MapBufferStreamingBuilder(writingTo: url, compression: .none, bufferByteLimit: 1 << 18)
-      for (key, value) in values { try builder.add(value, forKey: key) }
-      try builder.finish()
-    }),
-    ("MapBuffer.merge", { url in
-      let halves = values.sorted { $0.key < $1.key }
-      let first = try MapBuffer(encoding: Dictionary(uniqueKeysWithValues: halves.prefix(8).map { ($0.key, $0.value) }))
-      let second = try MapBuffer(encoding: Dictionary(uniqueKeysWithValues: halves.suffix(8).map { ($0.key, $0.value) }), compression: .zstd)
-      try MapBuffer.merge([first, second], to: url, writer: MapBufferWriter(compression: .none))
-    }),
+    (
+      "IntMap.write",
+      { url in
+        try IntMap.write(
+          Dictionary(uniqueKeysWithValues: (0..<UInt64(1 << 16)).map { ($0 &* 0x9E37_79B9, $0) }), to: url)
+      }
+    ),
+    (
+      "IntMap.write(to:)",
+      { url in
+        try IntMap(encoding: Dictionary(uniqueKeysWithValues: (0..<UInt64(1 << 16)).map { ($0, $0) })).write(to: url)
+      }
+    ),
+    (
+      "MapBufferStreamingBuilder.finish",
+      { url in
+        let builder = try MapBufferStreamingBuilder(writingTo: url, compression: .none, bufferByteLimit: 1 << 18)
+        for (key, value) in values { try builder.add(value, forKey: key) }
+        try builder.finish()
+      }
+    ),
+    (
+      "MapBuffer.merge",
+      { url in
+        let halves = values.sorted { $0.key < $1.key }
+        let first = try MapBuffer(
+          encoding: Dictionary(uniqueKeysWithValues: halves.prefix(8).map { ($0.key, $0.value) }))
+        let second = try MapBuffer(
+          encoding: Dictionary(uniqueKeysWithValues: halves.suffix(8).map { ($0.key, $0.value) }), compression: .zstd)
+        try MapBuffer.merge([first, second], to: url, writer: MapBufferWriter(compression: .none))
+      }
+    ),
   ]
 
   /// Each fault, made for real (falling back to injection where it cannot be) and injected.
-  static let faults: [(FaultyDirectory.Fault, Bool)] = FaultyDirectory.Fault.allCases.flatMap { [($0, false), ($0, true)] }
+  static let faults: [(FaultyDirectory.Fault, Bool)] = FaultyDirectory.Fault.allCases.flatMap {
+    [($0, false), ($0, true)]
+  }
 
-  @Test("A failing write throws, leaves the target untouched and removes its temporary file",
-        arguments: faults, 0..<operations.count)
+  @Test(
+    "A failing write throws, leaves the target untouched and removes its temporary file",
+    arguments: faults, 0..<operations.count)
   func failingWrites(_ fault: (FaultyDirectory.Fault, Bool), _ operation: Int) throws {
     let (name, write) = Self.operations[operation]
     let directory = try FaultyDirectory(fault.0, injected: fault.1)
@@ -174,7 +196,8 @@ struct FaultTests {
     directory.withFault {
       do {
         // A small buffer: the builder spills to its scratch file in the full directory early.
-        let builder = try MapBufferStreamingBuilder(writingTo: directory.target, compression: .none, bufferByteLimit: 1 << 12)
+        let builder = try MapBufferStreamingBuilder(
+          writingTo: directory.target, compression: .none, bufferByteLimit: 1 << 12)
         for (key, value) in Self.values { try builder.add(value, forKey: key) }
         try builder.finish()
       } catch { thrown = error }
@@ -193,8 +216,9 @@ struct FaultTests {
     return (folder, url, values)
   }
 
-  @Test("A file truncated while open through positional reads gives errors, never a crash",
-        arguments: MapBuffer.Compression.allCases, [UInt8(0), 1])
+  @Test(
+    "A file truncated while open through positional reads gives errors, never a crash",
+    arguments: MapBuffer.Compression.allCases, [UInt8(0), 1])
   func truncatedWhileOpen(_ codec: MapBuffer.Compression, _ version: UInt8) throws {
     let (folder, url, values) = try Self.mapFile(codec, version: version)
     defer { try? FileManager.default.removeItem(at: folder) }
@@ -241,7 +265,8 @@ struct FaultTests {
     #expect(throws: MapBufferError.self) { try reopened.validate(.deep) }
   }
 
-  @Test("An IntMap opened with positional reads holds its entries from opening: a truncation afterwards changes no answer")
+  @Test(
+    "An IntMap opened with positional reads holds its entries from opening: a truncation afterwards changes no answer")
   func intMapTruncatedWhileOpen() throws {
     let folder = try Fixtures.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: folder) }

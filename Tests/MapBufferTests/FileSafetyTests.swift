@@ -1,6 +1,7 @@
 import Foundation
 import MapBufferTestSupport
 import Testing
+
 @testable @_spi(MapBufferTool) import MapBuffer
 
 // Issue 14's classes in the library itself: special files, long names, whole-map writes of
@@ -48,7 +49,8 @@ struct FileSafetyTests {
     var bytes = try MapBufferWriter().encode([1: Data("a".utf8), 2: Data("b".utf8), 3: Data("c".utf8)])
     // Swap the keys of index positions 0 and 1.
     let start = MapBufferHeader.byteCount, entry = MapBufferHeader.indexEntryByteCount
-    let first = bytes.subdata(in: start..<(start + 8)), second = bytes.subdata(in: (start + entry)..<(start + entry + 8))
+    let first = bytes.subdata(in: start..<(start + 8)),
+      second = bytes.subdata(in: (start + entry)..<(start + entry + 8))
     bytes.replaceSubrange(start..<(start + 8), with: second)
     bytes.replaceSubrange((start + entry)..<(start + entry + 8), with: first)
     let map = try MapBuffer(bytes)
@@ -67,7 +69,9 @@ struct FileSafetyTests {
     let payloadEnd = location.range.upperBound - 4
     bytes[payloadEnd - 8] ^= 0xFF  // the gzip trailer's CRC-32
     let checksum = CRC32C.checksum(of: bytes[location.range.lowerBound..<payloadEnd])
-    withUnsafeBytes(of: checksum.littleEndian) { bytes.replaceSubrange(payloadEnd..<location.range.upperBound, with: $0) }
+    withUnsafeBytes(of: checksum.littleEndian) {
+      bytes.replaceSubrange(payloadEnd..<location.range.upperBound, with: $0)
+    }
     let map = try MapBuffer(bytes)
     try map.validate(.shallow)
     let output = folder.appendingPathComponent("out.mb")

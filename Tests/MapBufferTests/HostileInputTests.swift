@@ -1,6 +1,7 @@
 import Foundation
 import MapBufferTestSupport
 import Testing
+
 @testable import MapBuffer
 
 /// Every operation a reader offers, run to completion; returns the first error, if any.
@@ -34,12 +35,15 @@ struct HostileInputTests {
     MapBuffer.Compression.allCases.flatMap { codec in [(codec, UInt8(0)), (codec, UInt8(1))] }
 
   static func smallMap(_ codec: MapBuffer.Compression, _ version: UInt8) throws -> (Data, [UInt64: Data]) {
-    let values: [UInt64: Data] = [3: Data("three".utf8), 1: Data("one!".utf8), 1 << 63: Data(repeating: 9, count: 40), 7: Data()]
+    let values: [UInt64: Data] = [
+      3: Data("three".utf8), 1: Data("one!".utf8), 1 << 63: Data(repeating: 9, count: 40), 7: Data(),
+    ]
     return (try MapBufferWriter(compression: codec, formatVersion: version).encode(values), values)
   }
 
-  @Test("Every truncation gives typed errors, never a crash; deep validation catches each in version 1",
-        arguments: configurations)
+  @Test(
+    "Every truncation gives typed errors, never a crash; deep validation catches each in version 1",
+    arguments: configurations)
   func truncations(_ codec: MapBuffer.Compression, _ version: UInt8) throws {
     let (bytes, values) = try Self.smallMap(codec, version)
     let probes = Array(values.keys) + [2, .max]
@@ -55,7 +59,8 @@ struct HostileInputTests {
     }
   }
 
-  @Test("A flipped bit in any item is caught by its checksum, naming the key", arguments: MapBuffer.Compression.allCases)
+  @Test(
+    "A flipped bit in any item is caught by its checksum, naming the key", arguments: MapBuffer.Compression.allCases)
   func flippedBits(_ codec: MapBuffer.Compression) throws {
     let (bytes, values) = try Self.smallMap(codec, 1)
     let pristine = try MapBuffer(bytes)
@@ -86,8 +91,9 @@ struct HostileInputTests {
     _ = pristine
   }
 
-  @Test("Corrupt items without checksums give decompression errors naming the key, or wrong bytes, never a crash",
-        arguments: [MapBuffer.Compression.gzip, .brotli, .zstd, .lzma])
+  @Test(
+    "Corrupt items without checksums give decompression errors naming the key, or wrong bytes, never a crash",
+    arguments: [MapBuffer.Compression.gzip, .brotli, .zstd, .lzma])
   func corruptCompressedItems(_ codec: MapBuffer.Compression) throws {
     let (bytes, values) = try Self.smallMap(codec, 0)
     for byte in (16 + 16 * values.count)..<bytes.count {
@@ -117,7 +123,9 @@ struct HostileInputTests {
     var codec = bytes
     codec.replaceSubrange(8..<12, with: Array("snap".utf8))
     #expect(throws: MapBufferError.unknownCompression(tag: Array("snap".utf8))) { try MapBuffer(codec) }
-    #expect(throws: MapBufferError.invalidMagic(found: Array("intm".utf8) + [0, 3, 1], expected: Array("mapbufr".utf8))) {
+    #expect(
+      throws: MapBufferError.invalidMagic(found: Array("intm".utf8) + [0, 3, 1], expected: Array("mapbufr".utf8))
+    ) {
       try MapBuffer(IntMap.encode([1: 1]))
     }
   }
@@ -126,7 +134,10 @@ struct HostileInputTests {
   func hugeCount() throws {
     var bytes = try MapBuffer(encoding: [1: Data("x".utf8)]).serialized
     bytes.replaceSubrange(12..<16, with: [0xFF, 0xFF, 0xFF, 0xFF])
-    #expect(throws: MapBufferError.indexExceedsSource(keyCount: Int(UInt32.max), indexEnd: 16 + 16 * Int(UInt32.max), sourceSize: bytes.count)) {
+    #expect(
+      throws: MapBufferError.indexExceedsSource(
+        keyCount: Int(UInt32.max), indexEnd: 16 + 16 * Int(UInt32.max), sourceSize: bytes.count)
+    ) {
       try MapBuffer(bytes)
     }
     var intmap = try IntMap.encode([1: 2])
@@ -210,6 +221,8 @@ struct HostileInputTests {
     #expect(throws: MapBufferError.unsupportedValueType(2)) { try IntMap(type) }
     var longer = bytes
     longer.append(0)
-    #expect(throws: MapBufferError.sizeMismatch(expected: bytes.count, actual: bytes.count + 1)) { try IntMap(longer).validate() }
+    #expect(throws: MapBufferError.sizeMismatch(expected: bytes.count, actual: bytes.count + 1)) {
+      try IntMap(longer).validate()
+    }
   }
 }

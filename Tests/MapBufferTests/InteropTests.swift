@@ -1,6 +1,6 @@
 import Foundation
-import MapBufferTestSupport
 import MapBuffer
+import MapBufferTestSupport
 import Testing
 
 // Interoperability with the Python reference (`mapbuffer==1.2.0` in `.venv`), on fresh random
@@ -72,19 +72,20 @@ private enum InteropScript {
 
   /// argv: out_dir codec version seed. Writes `map.mb` (the reference's bytes of a random map)
   /// and `manifest.json` (key -> hex of value).
-  static let writeRandomMapBuffer = randomData + "\n" + #"""
-    import json, os, sys
-    from mapbuffer import MapBuffer
+  static let writeRandomMapBuffer =
+    randomData + "\n" + #"""
+      import json, os, sys
+      from mapbuffer import MapBuffer
 
-    out_dir, codec, version, seed = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
-    data = random_map(random.Random(seed), 200)
-    mb = MapBuffer(data, compress=None if codec == "none" else codec, compute_crc=(version == 1))
-    with open(os.path.join(out_dir, "map.mb"), "wb") as f:
-        f.write(mb.tobytes())
-    with open(os.path.join(out_dir, "manifest.json"), "w") as f:
-        json.dump({str(k): v.hex() for k, v in data.items()}, f)
-    print(len(data))
-    """#
+      out_dir, codec, version, seed = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+      data = random_map(random.Random(seed), 200)
+      mb = MapBuffer(data, compress=None if codec == "none" else codec, compute_crc=(version == 1))
+      with open(os.path.join(out_dir, "map.mb"), "wb") as f:
+          f.write(mb.tobytes())
+      with open(os.path.join(out_dir, "manifest.json"), "w") as f:
+          json.dump({str(k): v.hex() for k, v in data.items()}, f)
+      print(len(data))
+      """#
 
   /// argv: map_path manifest_path codec version. Reads a map written by Swift and checks it
   /// against the manifest (key -> hex of value) with the reference's own reader.
@@ -164,20 +165,21 @@ private enum InteropScript {
 
   /// argv: out_dir seed n... Writes `intmap-n.im` (the reference's bytes of a random IntMap of
   /// n keys) and `intmap-n.json` (key -> value, both decimal strings).
-  static let writeRandomIntMaps = randomData + "\n" + #"""
-    import json, os, sys
-    from mapbuffer import IntMap
+  static let writeRandomIntMaps =
+    randomData + "\n" + #"""
+      import json, os, sys
+      from mapbuffer import IntMap
 
-    out_dir, seed = sys.argv[1], int(sys.argv[2])
-    rng = random.Random(seed)
-    for n in sys.argv[3:]:
-        data = random_intmap(rng, int(n))
-        with open(os.path.join(out_dir, f"intmap-{n}.im"), "wb") as f:
-            f.write(IntMap(data).tobytes())
-        with open(os.path.join(out_dir, f"intmap-{n}.json"), "w") as f:
-            json.dump({str(k): str(v) for k, v in data.items()}, f)
-    print("ok")
-    """#
+      out_dir, seed = sys.argv[1], int(sys.argv[2])
+      rng = random.Random(seed)
+      for n in sys.argv[3:]:
+          data = random_intmap(rng, int(n))
+          with open(os.path.join(out_dir, f"intmap-{n}.im"), "wb") as f:
+              f.write(IntMap(data).tobytes())
+          with open(os.path.join(out_dir, f"intmap-{n}.json"), "w") as f:
+              json.dump({str(k): str(v) for k, v in data.items()}, f)
+      print("ok")
+      """#
 
   /// argv: dir n... For each n, reads `swift-n.im` written by Swift and `expected-n.json`
   /// (key -> value, decimal), checks the map with the reference's reader, and writes the
@@ -378,7 +380,8 @@ private enum Interop {
   /// The `(label, offset)` pairs of a serialized MapBuffer's index, in index order.
   static func index(of bytes: Data) -> [(label: UInt64, offset: UInt64)] {
     guard bytes.count >= 16 else { return [] }
-    let count = Int(bytes.withUnsafeBytes { UInt32(littleEndian: $0.loadUnaligned(fromByteOffset: 12, as: UInt32.self)) })
+    let count = Int(
+      bytes.withUnsafeBytes { UInt32(littleEndian: $0.loadUnaligned(fromByteOffset: 12, as: UInt32.self)) })
     guard bytes.count >= 16 + 16 * count else { return [] }
     return (0..<count).map { (uint64(bytes, at: 16 + 16 * $0), uint64(bytes, at: 24 + 16 * $0)) }
   }
@@ -413,7 +416,8 @@ private enum Interop {
       do {
         let value = try map[key]
         if value != expected[key] {
-          wrong.append("key \(key): got \(value.map { "\($0.count) bytes" } ?? "nil"), expected \(expected[key]!.count) bytes")
+          wrong.append(
+            "key \(key): got \(value.map { "\($0.count) bytes" } ?? "nil"), expected \(expected[key]!.count) bytes")
         }
         if try !map.contains(key) { wrong.append("key \(key): contains() is false") }
       } catch {
@@ -615,7 +619,8 @@ struct InteropTests {
             wrong.append("key \(key): threw \(error)")
           }
         }
-        #expect(wrong.isEmpty, "\(context): \(wrong.count) values differ; first: \(wrong.prefix(5).joined(separator: "; "))")
+        #expect(
+          wrong.isEmpty, "\(context): \(wrong.count) values differ; first: \(wrong.prefix(5).joined(separator: "; "))")
         do {
           try pythonMap.validate(.deep)
           try swiftMap.validate(.deep)
@@ -697,7 +702,8 @@ struct InteropTests {
         let pythonBytes = try Data(contentsOf: directory.appendingPathComponent("python-\(size).im"))
         #expect(
           swiftBytes == pythonBytes,
-          "IntMap identity, \(size) keys, seed \(seed &+ UInt64(size)): \(swiftBytes.count) vs \(pythonBytes.count) bytes")
+          "IntMap identity, \(size) keys, seed \(seed &+ UInt64(size)): \(swiftBytes.count) vs \(pythonBytes.count) bytes"
+        )
       }
     }
   }

@@ -1,6 +1,7 @@
 import Foundation
 import MapBufferTestSupport
 import Testing
+
 @testable import MapBuffer
 
 @Suite("Iteration: lazy keys and for loops over entries")
@@ -10,8 +11,9 @@ struct IterationTests {
     try BatchLookupTests.everySource(MapBuffer(encoding: values, compression: .zstd).serialized, in: folder)
   }
 
-  @Test("keys is a lazy collection in ascending order: iteration, indexes, reverse, on every source",
-        arguments: [0, 1, 2, 3, 7, 8, 9, 100, 1000])
+  @Test(
+    "keys is a lazy collection in ascending order: iteration, indexes, reverse, on every source",
+    arguments: [0, 1, 2, 3, 7, 8, 9, 100, 1000])
   func keys(count: Int) throws {
     let values = randomMap(count: count, seed: UInt64(count))
     let folder = try Fixtures.temporaryDirectory()
@@ -88,7 +90,9 @@ struct IterationTests {
     defer { try? FileManager.default.removeItem(at: folder) }
     let url = folder.appendingPathComponent("map.im")
     try IntMap.write(items, to: url)
-    for map in [try IntMap(encoding: items), try IntMap(contentsOf: url), try IntMap(contentsOf: url, access: .positionalReads)] {
+    for map in [
+      try IntMap(encoding: items), try IntMap(contentsOf: url), try IntMap(contentsOf: url, access: .positionalReads),
+    ] {
       var pairs: [(UInt64, UInt64)] = []
       for (key, value) in map { pairs.append((key, value)) }
       #expect(pairs.map(\.0) == items.keys.sorted())

@@ -1,6 +1,7 @@
 import Foundation
 import MapBufferTestSupport
 import Testing
+
 @testable import MapBuffer
 
 /// A random map with keys across the whole UInt64 range and values of 0 to 300 bytes.
@@ -209,7 +210,10 @@ struct FileTests {
     let empty = directory.appendingPathComponent("empty")
     #expect(FileManager.default.createFile(atPath: empty.path, contents: Data()))
     for access in [MapBuffer.FileAccess.memoryMapped, .positionalReads] {
-      #expect(throws: MapBufferError.io(operation: "open", path: directory.appendingPathComponent("missing").path, errno: ENOENT)) {
+      #expect(
+        throws: MapBufferError.io(
+          operation: "open", path: directory.appendingPathComponent("missing").path, errno: ENOENT)
+      ) {
         try MapBuffer(contentsOf: directory.appendingPathComponent("missing"), access: access)
       }
       #expect(throws: MapBufferError.io(operation: "read", path: directory.path, errno: EISDIR)) {
@@ -247,8 +251,9 @@ struct FileTests {
 
 @Suite("In-place replacement")
 struct ReplacementTests {
-  @Test("Replacing a value of equal stored length writes the new checksum in version 1 and none in version 0",
-        arguments: [UInt8(0), 1])
+  @Test(
+    "Replacing a value of equal stored length writes the new checksum in version 1 and none in version 0",
+    arguments: [UInt8(0), 1])
   func replaceInMemory(_ version: UInt8) throws {
     var bytes = try MapBuffer(encoding: [1: Data("aaaa".utf8), 2: Data("bbbb".utf8)], formatVersion: version).serialized
     let size = bytes.count
@@ -258,7 +263,10 @@ struct ReplacementTests {
     #expect(try map[2] == Data("cccc".utf8))
     #expect(try map[1] == Data("aaaa".utf8))
     try map.validate(.deep)
-    #expect(throws: MapBufferError.storedSizeMismatch(key: 2, existing: version == 1 ? 8 : 4, replacement: version == 1 ? 9 : 5)) {
+    #expect(
+      throws: MapBufferError.storedSizeMismatch(
+        key: 2, existing: version == 1 ? 8 : 4, replacement: version == 1 ? 9 : 5)
+    ) {
       try MapBuffer.replaceValue(forKey: 2, with: Data("ccccc".utf8), in: &bytes)
     }
     #expect(throws: MapBufferError.keyNotFound(3)) {

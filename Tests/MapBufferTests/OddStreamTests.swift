@@ -1,6 +1,7 @@
 import Foundation
 import MapBufferTestSupport
 import Testing
+
 @testable import MapBuffer
 
 /// Streams that are odd but readable by one decoder or another: concatenated gzip members and
@@ -12,46 +13,46 @@ import Testing
 struct OddStreamTests {
   /// Writes every case's stream (hex) as JSON: name → [codec, hex].
   static let makeStreams = #"""
-import gzip, json, lzma, sys, zstandard
-def zst(data, size=True):
-    return zstandard.ZstdCompressor(write_content_size=size).compress(data)
-skippable = b"\x50\x2a\x4d\x18" + (4).to_bytes(4, "little") + b"abcd"
-g1, g2 = gzip.compress(b"first"), gzip.compress(b"second")
-z1, z2 = zst(b"first"), zst(b"second")
-x1, x2 = lzma.compress(b"first"), lzma.compress(b"second")
-cases = {
-  "gzip: one member": ("gzip", g1),
-  "gzip: two members": ("gzip", g1 + g2),
-  "gzip: trailing bytes": ("gzip", g1 + b"xyz"),
-  "gzip: trailing zeros": ("gzip", g1 + b"\0\0"),
-  "gzip: trailing 0x1f": ("gzip", g1 + b"\x1f"),
-  "zstd: one frame": ("zstd", z1),
-  "zstd: two frames": ("zstd", z1 + z2),
-  "zstd: trailing bytes": ("zstd", z1 + b"xyz"),
-  "zstd: skippable frame only": ("zstd", skippable),
-  "zstd: skippable frame first": ("zstd", skippable + z1),
-  "zstd: skippable frame after": ("zstd", z1 + skippable),
-  "zstd: frame without content size": ("zstd", zst(b"first", size=False)),
-  "lzma: one stream": ("lzma", x1),
-  "lzma: two streams": ("lzma", x1 + x2),
-  "lzma: trailing bytes": ("lzma", x1 + b"xyz"),
-  "lzma: stream padding": ("lzma", x1 + b"\0\0\0\0"),
-}
-json.dump({name: [codec, data.hex()] for name, (codec, data) in cases.items()}, sys.stdout)
-"""#
+    import gzip, json, lzma, sys, zstandard
+    def zst(data, size=True):
+        return zstandard.ZstdCompressor(write_content_size=size).compress(data)
+    skippable = b"\x50\x2a\x4d\x18" + (4).to_bytes(4, "little") + b"abcd"
+    g1, g2 = gzip.compress(b"first"), gzip.compress(b"second")
+    z1, z2 = zst(b"first"), zst(b"second")
+    x1, x2 = lzma.compress(b"first"), lzma.compress(b"second")
+    cases = {
+      "gzip: one member": ("gzip", g1),
+      "gzip: two members": ("gzip", g1 + g2),
+      "gzip: trailing bytes": ("gzip", g1 + b"xyz"),
+      "gzip: trailing zeros": ("gzip", g1 + b"\0\0"),
+      "gzip: trailing 0x1f": ("gzip", g1 + b"\x1f"),
+      "zstd: one frame": ("zstd", z1),
+      "zstd: two frames": ("zstd", z1 + z2),
+      "zstd: trailing bytes": ("zstd", z1 + b"xyz"),
+      "zstd: skippable frame only": ("zstd", skippable),
+      "zstd: skippable frame first": ("zstd", skippable + z1),
+      "zstd: skippable frame after": ("zstd", z1 + skippable),
+      "zstd: frame without content size": ("zstd", zst(b"first", size=False)),
+      "lzma: one stream": ("lzma", x1),
+      "lzma: two streams": ("lzma", x1 + x2),
+      "lzma: trailing bytes": ("lzma", x1 + b"xyz"),
+      "lzma: stream padding": ("lzma", x1 + b"\0\0\0\0"),
+    }
+    json.dump({name: [codec, data.hex()] for name, (codec, data) in cases.items()}, sys.stdout)
+    """#
 
   /// Reads key 1 of every map file named on the command line: name → hex value, or null.
   static let readMaps = #"""
-import json, sys
-from mapbuffer import MapBuffer
-result = {}
-for path in sys.argv[1:]:
-    try:
-        result[path] = bytes(MapBuffer(open(path, "rb").read())[1]).hex()
-    except Exception:
-        result[path] = None
-json.dump(result, sys.stdout)
-"""#
+    import json, sys
+    from mapbuffer import MapBuffer
+    result = {}
+    for path in sys.argv[1:]:
+        try:
+            result[path] = bytes(MapBuffer(open(path, "rb").read())[1]).hex()
+        except Exception:
+            result[path] = None
+    json.dump(result, sys.stdout)
+    """#
 
   /// The cases where this package reads a value the reference cannot: a zstd frame without a
   /// content size (streaming compressors write them; the reference's one-shot decoder needs the size).
@@ -83,7 +84,9 @@ json.dump(result, sys.stdout)
         continue
       }
       if let ours {
-        #expect(ours == theirs, "\(name): read here as \(ours.count) bytes, by the reference as \(String(describing: theirs))")
+        #expect(
+          ours == theirs, "\(name): read here as \(ours.count) bytes, by the reference as \(String(describing: theirs))"
+        )
       }
       // The well-formed streams read alike in both.
       if name.hasSuffix("one member") || name.hasSuffix("one frame") || name.hasSuffix("one stream") {
@@ -115,7 +118,9 @@ json.dump(result, sys.stdout)
     var data = Data()
     var iterator = hex.utf8.makeIterator()
     while let high = iterator.next() {
-      guard let low = iterator.next(), let byte = UInt8(String(decoding: [high, low], as: UTF8.self), radix: 16) else { return nil }
+      guard let low = iterator.next(), let byte = UInt8(String(decoding: [high, low], as: UTF8.self), radix: 16) else {
+        return nil
+      }
       data.append(byte)
     }
     return data

@@ -1,6 +1,7 @@
 import Foundation
 import MapBufferTestSupport
 import Testing
+
 @testable import MapBuffer
 
 /// One file of `Tests/Fixtures/mapbuffer/manifest.json`, written by the Python reference.
@@ -88,7 +89,8 @@ struct ReferenceVectorTests {
     let map = try MapBuffer(contentsOf: Fixtures.url(vector.file))
     let present = Set(vector.entries.keys.map { UInt64($0)! })
     var generator = SeededGenerator(seed: 1)
-    let probes: [UInt64] = [0, 1, 2, 1 << 32, 1 << 40, UInt64.max, UInt64.max - 1, 1 << 63, (1 << 63) - 1]
+    let probes: [UInt64] =
+      [0, 1, 2, 1 << 32, 1 << 40, UInt64.max, UInt64.max - 1, 1 << 63, (1 << 63) - 1]
       + (0..<200).map { _ in generator.next() >> UInt64.random(in: 0...63, using: &generator) }
       + present.flatMap { [$0 &+ 1, $0 &- 1] }
     for key in probes where !present.contains(key) {
@@ -97,15 +99,18 @@ struct ReferenceVectorTests {
     }
   }
 
-  @Test("Values are the reference's own value_for(key, length)", arguments: MapBufferVector.all.filter { !$0.file.contains("large") && !$0.file.contains("edge") })
+  @Test(
+    "Values are the reference's own value_for(key, length)",
+    arguments: MapBufferVector.all.filter { !$0.file.contains("large") && !$0.file.contains("edge") })
   func valuesMatchGenerator(_ vector: MapBufferVector) throws {
     let expected = try #require(vector.expectedValues())
     let map = try MapBuffer(Fixtures.data(vector.file))
     #expect(try map.dictionary() == expected)
   }
 
-  @Test("Writing the same map gives the reference's bytes (codec none) or its layout (other codecs)",
-        arguments: MapBufferVector.all.filter { !$0.file.contains("large") && !$0.file.contains("edge") })
+  @Test(
+    "Writing the same map gives the reference's bytes (codec none) or its layout (other codecs)",
+    arguments: MapBufferVector.all.filter { !$0.file.contains("large") && !$0.file.contains("edge") })
   func writesLikeReference(_ vector: MapBufferVector) throws {
     let values = try #require(vector.expectedValues())
     let compression = try #require(MapBuffer.Compression(name: vector.compression))
@@ -189,7 +194,10 @@ struct IntMapVectorTests {
   func readsAndWrites(_ vector: IntMapVector) throws {
     let url = Fixtures.url(vector.file)
     let expected = vector.values
-    for map in [try IntMap(Data(contentsOf: url)), try IntMap(contentsOf: url), try IntMap(contentsOf: url, access: .positionalReads)] {
+    for map in [
+      try IntMap(Data(contentsOf: url)), try IntMap(contentsOf: url),
+      try IntMap(contentsOf: url, access: .positionalReads),
+    ] {
       #expect(map.count == vector.count)
       #expect(Array(map.keys) == expected.keys.sorted())
       #expect(try map.dictionary() == expected)

@@ -1,6 +1,7 @@
 import Foundation
 import MapBufferTestSupport
 import Testing
+
 @testable import MapBuffer
 
 /// The inputs saved under `Tests/Fixtures/regressions/TARGET/`: every input a fuzz target

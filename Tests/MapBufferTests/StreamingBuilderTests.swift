@@ -21,8 +21,9 @@ struct StreamingBuilderTests {
     try FileManager.default.contentsOfDirectory(atPath: url.path).sorted()
   }
 
-  @Test("Items added in any order, spilled many times, give the writer's exact bytes",
-        arguments: MapBuffer.Compression.allCases, [UInt8(0), 1])
+  @Test(
+    "Items added in any order, spilled many times, give the writer's exact bytes",
+    arguments: MapBuffer.Compression.allCases, [UInt8(0), 1])
   func sameBytesAsWriter(_ compression: MapBuffer.Compression, version: UInt8) throws {
     let items = Self.randomItems(count: 700, seed: 11 + UInt64(version))
     let directory = try Fixtures.temporaryDirectory()
@@ -69,7 +70,8 @@ struct StreamingBuilderTests {
     let directory = try Fixtures.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: directory) }
     do {
-      let builder = try MapBufferStreamingBuilder(writingTo: directory.appendingPathComponent("never.mb"), bufferByteLimit: 16)
+      let builder = try MapBufferStreamingBuilder(
+        writingTo: directory.appendingPathComponent("never.mb"), bufferByteLimit: 16)
       for key in UInt64(0)..<100 { try builder.add(Data(count: 40), forKey: key) }
     }
     #expect(try Self.directoryListing(directory).isEmpty)
@@ -78,16 +80,19 @@ struct StreamingBuilderTests {
   @Test("A builder for a folder that does not exist fails at once with the folder's name")
   func missingFolder() throws {
     let url = URL(fileURLWithPath: "/nonexistent-\(UUID().uuidString)/map.mb")
-    #expect(performing: { _ = try MapBufferStreamingBuilder(writingTo: url) }, throws: { error in
-      guard let error = error as? MapBufferError, error.code == .io, let path = error.path else { return false }
-      return path.hasPrefix("/nonexistent-")
-    })
+    #expect(
+      performing: { _ = try MapBufferStreamingBuilder(writingTo: url) },
+      throws: { error in
+        guard let error = error as? MapBufferError, error.code == .io, let path = error.path else { return false }
+        return path.hasPrefix("/nonexistent-")
+      })
   }
 
   // MARK: Merge
 
-  @Test("Merging disjoint maps of one codec copies items as stored: the writer's bytes for the union",
-        arguments: [MapBuffer.Compression.none, .zstd, .brotli])
+  @Test(
+    "Merging disjoint maps of one codec copies items as stored: the writer's bytes for the union",
+    arguments: [MapBuffer.Compression.none, .zstd, .brotli])
   func mergeDisjoint(_ compression: MapBuffer.Compression) throws {
     let all = Self.randomItems(count: 900, seed: 99)
     let keys = all.keys.sorted()
@@ -136,9 +141,11 @@ struct StreamingBuilderTests {
     try MapBuffer.merge(inputs, to: url, onDuplicate: .keepLast, writer: writer)
     #expect(try MapBuffer(contentsOf: url).dictionary() == [1: a[1]!, 2: c[2]!, 3: b[3]!, 5: c[5]!, .max: c[.max]!])
 
-    try MapBuffer.merge(inputs, to: url, onDuplicate: .combine { key, values in
-      Data("\(key):".utf8) + values.reduce(Data(), +)
-    }, writer: writer)
+    try MapBuffer.merge(
+      inputs, to: url,
+      onDuplicate: .combine { key, values in
+        Data("\(key):".utf8) + values.reduce(Data(), +)
+      }, writer: writer)
     let combined = try MapBuffer(contentsOf: url).dictionary()
     #expect(combined[2] == Data("2:a2b2c2".utf8))
     #expect(combined[5] == Data("5:a5c5".utf8))
@@ -148,7 +155,8 @@ struct StreamingBuilderTests {
 
   @Test("A corrupt item stops the merge with its key, even when copied as stored; the target is untouched")
   func mergeCorrupt() throws {
-    let items: [UInt64: Data] = Dictionary(uniqueKeysWithValues: (0..<40).map { (UInt64($0), Data(repeating: UInt8($0), count: 30)) })
+    let items: [UInt64: Data] = Dictionary(
+      uniqueKeysWithValues: (0..<40).map { (UInt64($0), Data(repeating: UInt8($0), count: 30)) })
     var bytes = try MapBufferWriter().encode(items)
     let stored = try #require(try MapBuffer(bytes).storedBytes(forKey: 23))
     bytes[try #require(bytes.range(of: stored)).lowerBound + 3] ^= 0x40
@@ -157,10 +165,12 @@ struct StreamingBuilderTests {
     let url = directory.appendingPathComponent("out.mb")
     try Data("keep me".utf8).write(to: url)
     for writer in [MapBufferWriter(), MapBufferWriter(compression: .gzip)] {
-      #expect(performing: { try MapBuffer.merge([try MapBuffer(bytes)], to: url, writer: writer) }, throws: { error in
-        guard let error = error as? MapBufferError else { return false }
-        return error.code == .checksumMismatch && error.key == 23
-      })
+      #expect(
+        performing: { try MapBuffer.merge([try MapBuffer(bytes)], to: url, writer: writer) },
+        throws: { error in
+          guard let error = error as? MapBufferError else { return false }
+          return error.code == .checksumMismatch && error.key == 23
+        })
       #expect(try Data(contentsOf: url) == Data("keep me".utf8))
     }
     #expect(try Self.directoryListing(directory) == ["out.mb"])
@@ -168,8 +178,9 @@ struct StreamingBuilderTests {
 
   // MARK: Transcode
 
-  @Test("Transcoding streams to the writer's bytes for every codec and version",
-        arguments: MapBuffer.Compression.allCases)
+  @Test(
+    "Transcoding streams to the writer's bytes for every codec and version",
+    arguments: MapBuffer.Compression.allCases)
   func transcode(_ compression: MapBuffer.Compression) throws {
     let items = Self.randomItems(count: 300, seed: 3)
     let directory = try Fixtures.temporaryDirectory()

@@ -107,10 +107,13 @@ struct ComponentsTests {
   func randomForests() throws {
     var generator = SeededGenerator(seed: Self.seed &+ 1)
     for round in 0..<40 {
-      let treeSizes = (0..<Int.random(in: 1...8, using: &generator)).map { _ in Int.random(in: 1...60, using: &generator) }
+      let treeSizes = (0..<Int.random(in: 1...8, using: &generator)).map { _ in
+        Int.random(in: 1...60, using: &generator)
+      }
       let isolated = Int.random(in: 0...5, using: &generator)
       var (skeleton, trees) = GraphSamples.forest(treeSizes: treeSizes, isolated: isolated, using: &generator)
-      GraphSamples.addExtraEdges(to: &skeleton, trees: trees, count: round % 3 == 0 ? 0 : 25, selfLoops: true, using: &generator)
+      GraphSamples.addExtraEdges(
+        to: &skeleton, trees: trees, count: round % 3 == 0 ? 0 : 25, selfLoops: true, using: &generator)
       skeleton.attributes = VertexIdentityAttributes.every(vertexCount: skeleton.vertices.count)
       skeleton.id = UInt64(round)
       // Every vertex outside the trees is a component of one.
@@ -129,7 +132,9 @@ struct ComponentsTests {
       // Sparse enough to leave several components.
       let edgeCount = vertexCount == 0 ? 0 : Int.random(in: 0...vertexCount, using: &generator)
       let edges = (0..<edgeCount).map { _ in
-        Edge(UInt32.random(in: 0..<UInt32(vertexCount), using: &generator), UInt32.random(in: 0..<UInt32(vertexCount), using: &generator))
+        Edge(
+          UInt32.random(in: 0..<UInt32(vertexCount), using: &generator),
+          UInt32.random(in: 0..<UInt32(vertexCount), using: &generator))
       }
       var skeleton = Skeleton(vertices: (0..<vertexCount).map { Vertex(Float($0), 1, 2) }, edges: edges)
       skeleton.attributes = VertexIdentityAttributes.every(vertexCount: vertexCount)
@@ -154,11 +159,16 @@ struct ComponentsTests {
 
     let components = skeleton.connectedComponents()
     #expect(components.count == count, "\(context)", sourceLocation: sourceLocation)
-    #expect(components.map(\.vertices.count).reduce(0, +) == skeleton.vertices.count, "\(context)", sourceLocation: sourceLocation)
-    #expect(components.map(\.edges.count).reduce(0, +) == skeleton.edges.count, "\(context)", sourceLocation: sourceLocation)
+    #expect(
+      components.map(\.vertices.count).reduce(0, +) == skeleton.vertices.count, "\(context)",
+      sourceLocation: sourceLocation)
+    #expect(
+      components.map(\.edges.count).reduce(0, +) == skeleton.edges.count, "\(context)", sourceLocation: sourceLocation)
     for (label, (component, group)) in zip(components, ordered).enumerated() {
       #expect(component.id == skeleton.id, sourceLocation: sourceLocation)
-      #expect(component.vertices == group.map { skeleton.vertices[$0] }, "\(context) component \(label)", sourceLocation: sourceLocation)
+      #expect(
+        component.vertices == group.map { skeleton.vertices[$0] }, "\(context) component \(label)",
+        sourceLocation: sourceLocation)
       // The component's edges: the original edges inside the group, in order, re-indexed.
       let local = Dictionary(uniqueKeysWithValues: group.enumerated().map { ($1, UInt32($0)) })
       let expectedEdges = skeleton.edges.compactMap { edge -> Edge? in
@@ -179,13 +189,16 @@ struct ComponentsTests {
     var generator = SeededGenerator(seed: Self.seed &+ 3)
     var skeletons: [Skeleton] = []
     for round in 0..<30 {
-      let treeSizes = (0..<Int.random(in: 1...6, using: &generator)).map { _ in Int.random(in: 2...80, using: &generator) }
+      let treeSizes = (0..<Int.random(in: 1...6, using: &generator)).map { _ in
+        Int.random(in: 2...80, using: &generator)
+      }
       var (skeleton, trees) = GraphSamples.forest(
         treeSizes: round == 0 ? [] : treeSizes, isolated: round % 4 == 0 ? 0 : Int.random(in: 1...5, using: &generator),
         using: &generator)
       // osteoid 0.7.4's components() fails on a component made of a lone self-looped vertex,
       // so self-loops go only on vertices that have other edges.
-      GraphSamples.addExtraEdges(to: &skeleton, trees: trees, count: round % 2 == 0 ? 0 : 15, selfLoops: true, using: &generator)
+      GraphSamples.addExtraEdges(
+        to: &skeleton, trees: trees, count: round % 2 == 0 ? 0 : 15, selfLoops: true, using: &generator)
       skeletons.append(skeleton)
     }
     let results = try OsteoidGraphScript.run(skeletons)
@@ -244,7 +257,9 @@ enum GraphSamples {
       next += size
       for k in tree.indices.dropFirst() {
         let parent = tree[Int.random(in: 0..<k, using: &generator)]
-        edges.append(Bool.random(using: &generator) ? Edge(UInt32(tree[k]), UInt32(parent)) : Edge(UInt32(parent), UInt32(tree[k])))
+        edges.append(
+          Bool.random(using: &generator) ? Edge(UInt32(tree[k]), UInt32(parent)) : Edge(UInt32(parent), UInt32(tree[k]))
+        )
       }
       trees.append(tree)
     }

@@ -94,7 +94,9 @@ struct FragmentsTests {
     defer { hand.remove() }
     let maps = try hand.files.map { try MapBuffer(Data(contentsOf: $0)) }
     #expect(try Skeleton.gatherFragments(label: 7, from: maps) == Self.expectedSeven)
-    #expect(try Skeleton.gatherFragments(label: 7, from: Array(maps.reversed())) == Skeleton.gatherFragments(label: 7, from: hand.files.reversed()))
+    #expect(
+      try Skeleton.gatherFragments(label: 7, from: Array(maps.reversed()))
+        == Skeleton.gatherFragments(label: 7, from: hand.files.reversed()))
     #expect(try Skeleton.gatherFragments(label: 1, from: maps) == nil)
     #expect(try Skeleton.gatherFragments(label: 7, from: [MapBuffer]()) == nil)
     let mapped = try hand.files.map { try MapBuffer(contentsOf: $0, access: .positionalReads) }
@@ -117,7 +119,10 @@ struct FragmentsTests {
     } catch let error as TypedMapBufferError {
       #expect(error.key == 7)
       #expect(error.description.contains("7"))
-      guard error.code == .decodingFailed else { Issue.record("not a decoding error: \(error)"); return }
+      guard error.code == .decodingFailed else {
+        Issue.record("not a decoding error: \(error)")
+        return
+      }
       #expect(error.underlying as? SkeletonError == .truncated(byteCount: 5, required: 8, vertexCount: 0, edgeCount: 0))
     }
     // The same through open maps.
@@ -134,7 +139,9 @@ struct FragmentsTests {
     let directory = try Fixtures.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: directory) }
     var bytes = Data()
-    for word: UInt32 in [1, 1, 0, 0, 0, 0, 3] { withUnsafeBytes(of: word.littleEndian) { bytes.append(contentsOf: $0) } }
+    for word: UInt32 in [1, 1, 0, 0, 0, 0, 3] {
+      withUnsafeBytes(of: word.littleEndian) { bytes.append(contentsOf: $0) }
+    }
     let url = directory.appendingPathComponent("f.mb")
     try MapBufferWriter(compression: .zstd).write([42: bytes], to: url)
     do {
@@ -182,11 +189,14 @@ struct FragmentsTests {
     #expect(throws: SkeletonError.attributeMismatch(expected: AttributeDescriptor.defaults, found: [])) {
       try Skeleton.gatherFragments(label: 3, from: [withDefaults, bare])
     }
-    #expect(try Skeleton.gatherFragments(label: 3, from: [bare]) == Skeleton(id: 3, vertices: [Vertex(5, 5, 5)], edges: []))
+    #expect(
+      try Skeleton.gatherFragments(label: 3, from: [bare]) == Skeleton(id: 3, vertices: [Vertex(5, 5, 5)], edges: []))
 
     let missing = directory.appendingPathComponent("missing.mb")
     for access in Self.accessModes {
-      #expect(throws: MapBufferError.self) { try Skeleton.gatherFragments(label: 3, from: [withDefaults, missing], access: access) }
+      #expect(throws: MapBufferError.self) {
+        try Skeleton.gatherFragments(label: 3, from: [withDefaults, missing], access: access)
+      }
     }
   }
 
@@ -212,7 +222,8 @@ struct FragmentsTests {
     let compressions: [MapBuffer.Compression] = [.none, .brotli, .gzip, .zstd, .lzma]
     let files = (0..<fileCount).map { directory.appendingPathComponent("f\($0).mb") }
     for (index, url) in files.enumerated() {
-      try TypedMapBuffer<Skeleton>.write(contents[index], to: url, writer: MapBufferWriter(compression: compressions[index]))
+      try TypedMapBuffer<Skeleton>.write(
+        contents[index], to: url, writer: MapBufferWriter(compression: compressions[index]))
     }
     let maps = try files.map { try MapBuffer(contentsOf: $0) }
     var gathered = 0
@@ -314,7 +325,9 @@ struct FragmentsTests {
         }
         let found = try #require(skeleton, "label \(entry.label)")
         #expect(found.id == entry.label)
-        #expect(found.vertices.flatMap { [$0.x.bitPattern, $0.y.bitPattern, $0.z.bitPattern] } == entry.vertices, "label \(entry.label)")
+        #expect(
+          found.vertices.flatMap { [$0.x.bitPattern, $0.y.bitPattern, $0.z.bitPattern] } == entry.vertices,
+          "label \(entry.label)")
         #expect(found.edges.flatMap { [$0.a, $0.b] } == entry.edges, "label \(entry.label)")
         #expect(found.radii?.map(\.bitPattern) == entry.radius, "label \(entry.label)")
         #expect(found.vertexTypes == entry.vertex_types, "label \(entry.label)")

@@ -87,12 +87,15 @@ struct GeometryTests {
 
   @Test("A path has its two ends as terminals and no branch; a star has its leaves as terminals")
   func degreesShapes() {
-    let path = Skeleton(vertices: (0..<5).map { Vertex(Float($0), 0, 0) }, edges: [Edge(3, 4), Edge(0, 1), Edge(2, 1), Edge(3, 2)])
+    let path = Skeleton(
+      vertices: (0..<5).map { Vertex(Float($0), 0, 0) }, edges: [Edge(3, 4), Edge(0, 1), Edge(2, 1), Edge(3, 2)])
     #expect(path.vertexDegrees() == [1, 2, 2, 2, 1])
     #expect(path.terminalVertices == [0, 4])
     #expect(path.branchVertices.isEmpty)
 
-    let star = Skeleton(vertices: (0..<6).map { Vertex(Float($0), 0, 0) }, edges: [Edge(5, 2), Edge(2, 0), Edge(1, 2), Edge(2, 3), Edge(4, 2)])
+    let star = Skeleton(
+      vertices: (0..<6).map { Vertex(Float($0), 0, 0) },
+      edges: [Edge(5, 2), Edge(2, 0), Edge(1, 2), Edge(2, 3), Edge(4, 2)])
     #expect(star.terminalVertices == [0, 1, 3, 4, 5])
     #expect(star.branchVertices == [2])
 
@@ -108,7 +111,8 @@ struct GeometryTests {
   func degreesRandomTrees() {
     var generator = SeededGenerator(seed: Self.seed &+ 1)
     for _ in 0..<40 {
-      let (tree, _) = GraphSamples.forest(treeSizes: [Int.random(in: 2...300, using: &generator)], isolated: 0, using: &generator)
+      let (tree, _) = GraphSamples.forest(
+        treeSizes: [Int.random(in: 2...300, using: &generator)], isolated: 0, using: &generator)
       let degrees = tree.vertexDegrees()
       #expect(degrees.reduce(0, +) == 2 * tree.edges.count)
       #expect(degrees.allSatisfy { $0 >= 1 })
@@ -155,9 +159,13 @@ struct GeometryTests {
     var generator = SeededGenerator(seed: Self.seed &+ 3)
     var skeletons: [Skeleton] = []
     for round in 0..<30 {
-      let treeSizes = (0..<Int.random(in: 1...5, using: &generator)).map { _ in Int.random(in: 2...120, using: &generator) }
-      var (skeleton, trees) = GraphSamples.forest(treeSizes: treeSizes, isolated: Int.random(in: 0...4, using: &generator), using: &generator)
-      GraphSamples.addExtraEdges(to: &skeleton, trees: trees, count: round % 3 == 0 ? 0 : 30, selfLoops: true, using: &generator)
+      let treeSizes = (0..<Int.random(in: 1...5, using: &generator)).map { _ in
+        Int.random(in: 2...120, using: &generator)
+      }
+      var (skeleton, trees) = GraphSamples.forest(
+        treeSizes: treeSizes, isolated: Int.random(in: 0...4, using: &generator), using: &generator)
+      GraphSamples.addExtraEdges(
+        to: &skeleton, trees: trees, count: round % 3 == 0 ? 0 : 30, selfLoops: true, using: &generator)
       skeletons.append(skeleton)
     }
     // Without edges, nothing is a terminal or a branch, also for osteoid.
@@ -202,7 +210,9 @@ struct GeometryTests {
   func containsClosed() {
     let box = BoundingBox(minimum: Vertex(-1, 0, 2), maximum: Vertex(3, 5, 2.5))
     // Corners.
-    for x: Float in [-1, 3] { for y: Float in [0, 5] { for z: Float in [2, 2.5] { #expect(box.contains(Vertex(x, y, z))) } } }
+    for x: Float in [-1, 3] {
+      for y: Float in [0, 5] { for z: Float in [2, 2.5] { #expect(box.contains(Vertex(x, y, z))) } }
+    }
     #expect(box.contains(Vertex(1, 2, 2.25)))
     #expect(box.contains(Vertex(-1, 2, 2.25)))  // a face
     #expect(box.contains(Vertex(3, 5, 2.25)))  // an edge
@@ -222,7 +232,8 @@ struct GeometryTests {
     let v = Vertex(0.1, -7, 1e30)
     #expect(BoundingBox(minimum: v, maximum: v).contains(v))
     #expect(!BoundingBox(minimum: v, maximum: v).contains(Vertex(0.1, -7, Float(1e30).nextUp)))
-    let everything = BoundingBox(minimum: Vertex(-.infinity, -.infinity, -.infinity), maximum: Vertex(.infinity, .infinity, .infinity))
+    let everything = BoundingBox(
+      minimum: Vertex(-.infinity, -.infinity, -.infinity), maximum: Vertex(.infinity, .infinity, .infinity))
     #expect(everything.contains(Vertex(.infinity, -.infinity, 0)))
     #expect(!everything.contains(Vertex(.nan, 0, 0)))
     #expect(!everything.contains(Vertex(0, .nan, 0)))

@@ -19,14 +19,17 @@ struct LayerFixtureTests {
     var physical_cable_length: Double
   }
 
-  @Test("Decoded with the layer's info: ids, radii without types, stored and physical cable lengths as osteoid measures them")
+  @Test(
+    "Decoded with the layer's info: ids, radii without types, stored and physical cable lengths as osteoid measures them"
+  )
   func readLayer() throws {
     let folder = Fixtures.url("skeleton/layer-radius")
     let info = try SkeletonLayerInfo(json: Data(contentsOf: folder.appendingPathComponent("info")))
     #expect(info.vertexAttributes == [AttributeDescriptor(name: "radius", dataType: .float32)])
     #expect(info.transform == [8, 0, 0, 0, 0, 8, 0, 0, 0, 0, 40, 0])
     #expect(info.otherKeys["mip"] == .number(0))
-    let entries = try JSONDecoder().decode([Entry].self, from: Data(contentsOf: folder.appendingPathComponent("manifest.json")))
+    let entries = try JSONDecoder().decode(
+      [Entry].self, from: Data(contentsOf: folder.appendingPathComponent("manifest.json")))
     let file = folder.appendingPathComponent("cell.frags")
     let cell = try TypedMapBuffer(contentsOf: file, codec: .precomputed(info))
     #expect(cell.count == entries.count)

@@ -26,7 +26,9 @@ struct LayerInteropTests {
     ],
   ]
 
-  @Test("osteoid's fragment files of every layout read with the layer's info: values, ids, physical coordinates, identical bytes")
+  @Test(
+    "osteoid's fragment files of every layout read with the layer's info: values, ids, physical coordinates, identical bytes"
+  )
   func osteoidToSwift() throws {
     let directory = try Fixtures.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: directory) }
@@ -44,7 +46,8 @@ struct LayerInteropTests {
         let label = try #require(UInt64(key))
         let skeleton = try #require(try map[label], "\(name) \(label)")
         #expect(skeleton.id == label, "\(name) \(label): the id is the key")
-        #expect(skeleton.attributes.map(\.descriptor) == (skeleton.isEmpty ? [] : layout), "\(name) \(label): attributes")
+        #expect(
+          skeleton.attributes.map(\.descriptor) == (skeleton.isEmpty ? [] : layout), "\(name) \(label): attributes")
         #expect(skeleton.vertices.flatMap { [$0.x, $0.y, $0.z] } == entry.vertices, "\(name) \(label): vertices")
         #expect(skeleton.edges.flatMap { [$0.a, $0.b] } == entry.edges, "\(name) \(label): edges")
         for attribute in skeleton.attributes {
@@ -53,10 +56,14 @@ struct LayerInteropTests {
         // osteoid transforms in float32, this package in Double rounded once: they agree to the last place.
         let physical = skeleton.applyingTransform(of: info).vertices.flatMap { [$0.x, $0.y, $0.z] }
         #expect(physical.count == entry.physical.count, "\(name) \(label): physical coordinates")
-        #expect(zip(physical, entry.physical).allSatisfy { $0 == $1 || abs($0 - $1) <= max($0.ulp, $1.ulp) },
-                "\(name) \(label): physical coordinates differ from osteoid's")
-        #expect(physical != skeleton.vertices.flatMap { [$0.x, $0.y, $0.z] } || skeleton.isEmpty, "\(name) \(label): no transform applied")
-        #expect(try skeleton.precomputed() == map.map[label], "\(name) \(label): re-encoding differs from osteoid's bytes")
+        #expect(
+          zip(physical, entry.physical).allSatisfy { $0 == $1 || abs($0 - $1) <= max($0.ulp, $1.ulp) },
+          "\(name) \(label): physical coordinates differ from osteoid's")
+        #expect(
+          physical != skeleton.vertices.flatMap { [$0.x, $0.y, $0.z] } || skeleton.isEmpty,
+          "\(name) \(label): no transform applied")
+        #expect(
+          try skeleton.precomputed() == map.map[label], "\(name) \(label): re-encoding differs from osteoid's bytes")
       }
       // Without the info, the default codec reads the first bytes of the extras as radius and
       // types and ignores the rest, as osteoid does: why a layer's info is needed.
@@ -89,9 +96,13 @@ struct LayerInteropTests {
         let vertexCount = index == 0 ? 1 : Int.random(in: 2...200, using: &generator)
         var skeleton = Skeleton(
           vertices: (0..<vertexCount).map { _ in
-            Skeleton.Vertex(Float.random(in: -1e4...1e4, using: &generator), Float.random(in: -1e4...1e4, using: &generator), Float.random(in: 0...1e3, using: &generator))
+            Skeleton.Vertex(
+              Float.random(in: -1e4...1e4, using: &generator), Float.random(in: -1e4...1e4, using: &generator),
+              Float.random(in: 0...1e3, using: &generator))
           },
-          edges: (1..<vertexCount).map { Skeleton.Edge(UInt32($0), UInt32.random(in: 0..<UInt32($0), using: &generator)) })
+          edges: (1..<vertexCount).map {
+            Skeleton.Edge(UInt32($0), UInt32.random(in: 0..<UInt32($0), using: &generator))
+          })
         skeleton.attributes = layout.map { descriptor in
           let size = descriptor.byteCount(forVertexCount: vertexCount)!
           return VertexAttribute(
@@ -105,16 +116,22 @@ struct LayerInteropTests {
       try data.write(to: directory.appendingPathComponent("\(name).mb"))
       written[name] = skeletons
     }
-    let output = try ReferencePython.run(Self.prelude + "\n" + Self.readLayers, arguments: [directory.path] + Self.layouts.keys.sorted())
+    let output = try ReferencePython.run(
+      Self.prelude + "\n" + Self.readLayers, arguments: [directory.path] + Self.layouts.keys.sorted())
     let results = try JSONDecoder().decode([OsteoidRead].self, from: output)
     #expect(results.count == 4 * 5)
     for result in results {
       let skeleton = try #require(written[result.layout]?[result.key], "\(result.layout) \(result.key)")
       #expect(result.identical, "\(result.layout) \(result.key): osteoid re-encodes other bytes")
-      #expect(result.vertices == skeleton.vertices.count && result.edges == skeleton.edges.count, "\(result.layout) \(result.key)")
-      #expect(result.attributes.keys.sorted() == skeleton.attributes.map(\.name).sorted(), "\(result.layout) \(result.key)")
+      #expect(
+        result.vertices == skeleton.vertices.count && result.edges == skeleton.edges.count,
+        "\(result.layout) \(result.key)")
+      #expect(
+        result.attributes.keys.sorted() == skeleton.attributes.map(\.name).sorted(), "\(result.layout) \(result.key)")
       for attribute in skeleton.attributes {
-        #expect(result.attributes[attribute.name] == Self.doubles(attribute), "\(result.layout) \(result.key): \(attribute.name)")
+        #expect(
+          result.attributes[attribute.name] == Self.doubles(attribute),
+          "\(result.layout) \(result.key): \(attribute.name)")
       }
     }
   }
@@ -127,18 +144,23 @@ struct LayerInteropTests {
       try TypedMapBuffer.encode([1: skeleton], codec: .precomputed(info))
     }
     // A skeleton without vertices decodes without attributes and encodes back under any layout.
-    let empty = try TypedMapBuffer(TypedMapBuffer.encode([2: Skeleton()], codec: .precomputed(info)), codec: .precomputed(info))
+    let empty = try TypedMapBuffer(
+      TypedMapBuffer.encode([2: Skeleton()], codec: .precomputed(info)), codec: .precomputed(info))
     #expect(try empty[2] == Skeleton(id: 2))
     #expect(try TypedMapBuffer.encode([2: empty[2]!], codec: .precomputed(info)) == empty.map.serialized)
-    let sharded = try SkeletonLayerInfo(json: Data(#"""
-      {"@type": "neuroglancer_skeletons", "vertex_attributes": [],
-       "sharding": {"@type": "neuroglancer_uint64_sharded_v1", "preshift_bits": 0, "hash": "murmurhash3_x86_128",
-                    "minishard_bits": 6, "shard_bits": 2, "minishard_index_encoding": "gzip",
-                    "data_encoding": "gzip"}}
-      """#.utf8))
+    let sharded = try SkeletonLayerInfo(
+      json: Data(
+        #"""
+        {"@type": "neuroglancer_skeletons", "vertex_attributes": [],
+         "sharding": {"@type": "neuroglancer_uint64_sharded_v1", "preshift_bits": 0, "hash": "murmurhash3_x86_128",
+                      "minishard_bits": 6, "shard_bits": 2, "minishard_index_encoding": "gzip",
+                      "data_encoding": "gzip"}}
+        """#.utf8))
     #expect(sharded.isSharded)
-    #expect(throws: SkeletonError.unsupportedLayer(
-      reason: "the layer is sharded: its skeletons are in shard files, which this package does not read")) {
+    #expect(
+      throws: SkeletonError.unsupportedLayer(
+        reason: "the layer is sharded: its skeletons are in shard files, which this package does not read")
+    ) {
       try MapBufferValueCodec<Skeleton>.precomputed(sharded)
     }
     let mesh = try SkeletonLayerInfo(json: Data(#"{"@type": "neuroglancer_legacy_mesh"}"#.utf8))
@@ -147,10 +169,15 @@ struct LayerInteropTests {
       try SkeletonLayerInfo(json: Data(#"{"@type": "neuroglancer_skeletons", "transform": [1, 0, 0]}"#.utf8))
     }
     #expect(throws: DecodingError.self) {
-      try SkeletonLayerInfo(json: Data(#"{"@type": "neuroglancer_skeletons", "vertex_attributes": [{"id": "a", "data_type": "complex64", "num_components": 1}]}"#.utf8))
+      try SkeletonLayerInfo(
+        json: Data(
+          #"{"@type": "neuroglancer_skeletons", "vertex_attributes": [{"id": "a", "data_type": "complex64", "num_components": 1}]}"#
+            .utf8))
     }
     // Keys the type does not model survive a round trip.
-    let withExtras = try SkeletonLayerInfo(json: Data(#"{"@type": "neuroglancer_skeletons", "mip": 0, "segment_properties": "props", "spatial_index": null}"#.utf8))
+    let withExtras = try SkeletonLayerInfo(
+      json: Data(
+        #"{"@type": "neuroglancer_skeletons", "mip": 0, "segment_properties": "props", "spatial_index": null}"#.utf8))
     #expect(withExtras.vertexAttributes.isEmpty)
     #expect(withExtras.otherKeys == ["mip": .number(0), "segment_properties": .string("props")])
     #expect(try JSONDecoder().decode(SkeletonLayerInfo.self, from: JSONEncoder().encode(withExtras)) == withExtras)
@@ -191,7 +218,8 @@ struct LayerInteropTests {
   }
 
   /// `count` random bytes, with float values kept finite so that both sides can list them as JSON numbers.
-  static func finiteBytes(_ type: VertexAttribute.DataType, count: Int, using generator: inout SeededGenerator) -> Data {
+  static func finiteBytes(_ type: VertexAttribute.DataType, count: Int, using generator: inout SeededGenerator) -> Data
+  {
     switch type {
     case .float32:
       (0..<count / 4).map { _ in Float.random(in: -1e6...1e6, using: &generator) }.withUnsafeBytes { Data($0) }

@@ -33,7 +33,8 @@ struct OsteoidInteropTests {
 
     for record in records {
       let bytes = try Data(contentsOf: directory.appendingPathComponent(record.file))
-      let skeleton = try Skeleton(precomputed: bytes, id: record.id, attributes: record.hasExtras ? record.descriptors : nil)
+      let skeleton = try Skeleton(
+        precomputed: bytes, id: record.id, attributes: record.hasExtras ? record.descriptors : nil)
       #expect(skeleton.id == record.id)
       record.check(skeleton)
       #expect(try skeleton.precomputed() == bytes, "\(record.file): re-encoding differs from osteoid's bytes")
@@ -67,8 +68,9 @@ struct OsteoidInteropTests {
         skeleton.attributes = []
       case 2:  // the defaults and extras
         for extra in 0..<Int.random(in: 1...3, using: &generator) {
-          skeleton.attributes.append(randomAttribute(
-            name: "extra\(extra)", dataType: nextDataType(), vertexCount: vertexCount, using: &generator))
+          skeleton.attributes.append(
+            randomAttribute(
+              name: "extra\(extra)", dataType: nextDataType(), vertexCount: vertexCount, using: &generator))
         }
       case 3:  // extras only
         skeleton.attributes = (0..<Int.random(in: 1...4, using: &generator)).map {
@@ -79,16 +81,18 @@ struct OsteoidInteropTests {
       }
       let file = "swift-\(index).skel"
       try skeleton.precomputed().write(to: directory.appendingPathComponent(file))
-      entries.append(SwiftSkeletonEntry(
-        file: file, id: skeleton.id!,
-        attributes: skeleton.attributes.map { OsteoidDescriptor($0.descriptor) }))
+      entries.append(
+        SwiftSkeletonEntry(
+          file: file, id: skeleton.id!,
+          attributes: skeleton.attributes.map { OsteoidDescriptor($0.descriptor) }))
       skeletons[file] = skeleton
     }
     // Every data type appears somewhere.
     #expect(Set(skeletons.values.flatMap { $0.attributes.map(\.dataType) }).count == DataType.allCases.count)
     try JSONEncoder().encode(entries).write(to: directory.appendingPathComponent("manifest.json"))
 
-    let output = try ReferencePython.run(OsteoidScripts.prelude + OsteoidScripts.checkSkeletons, arguments: [directory.path])
+    let output = try ReferencePython.run(
+      OsteoidScripts.prelude + OsteoidScripts.checkSkeletons, arguments: [directory.path])
     let results = try JSONDecoder().decode([OsteoidCheck].self, from: output)
     #expect(results.map(\.file) == entries.map(\.file))
     for result in results {
@@ -151,7 +155,8 @@ struct OsteoidInteropTests {
     }
     try JSONEncoder().encode(manifest).write(to: directory.appendingPathComponent("manifest.json"))
 
-    let output = try ReferencePython.run(OsteoidScripts.prelude + OsteoidScripts.readFragments, arguments: [directory.path])
+    let output = try ReferencePython.run(
+      OsteoidScripts.prelude + OsteoidScripts.readFragments, arguments: [directory.path])
     let result = try JSONDecoder().decode(FragmentCheck.self, from: output)
     #expect(result.compress == "br")
     #expect(result.keys == manifest.map(\.label))
@@ -163,7 +168,9 @@ struct OsteoidInteropTests {
 
 /// A random tree like `generate.py`'s `random_tree`: vertex `i > 0` joins a random earlier vertex,
 /// with random radii in [0, 10) and SWC types in 0..<8.
-fileprivate func randomTree(vertexCount: Int, id: UInt64?, using generator: inout some RandomNumberGenerator) -> Skeleton {
+fileprivate func randomTree(vertexCount: Int, id: UInt64?, using generator: inout some RandomNumberGenerator)
+  -> Skeleton
+{
   let vertices = (0..<vertexCount).map { _ in
     Vertex(
       Float.random(in: 0..<1000, using: &generator), Float.random(in: 0..<1000, using: &generator),
@@ -250,7 +257,9 @@ fileprivate struct OsteoidRecord: Decodable, Sendable {
   var hasExtras: Bool { has_extras }
 
   var descriptors: [AttributeDescriptor] {
-    attributes.map { AttributeDescriptor(name: $0.id, dataType: DataType(rawValue: $0.data_type)!, valuesPerVertex: $0.num_components) }
+    attributes.map {
+      AttributeDescriptor(name: $0.id, dataType: DataType(rawValue: $0.data_type)!, valuesPerVertex: $0.num_components)
+    }
   }
 
   /// Checks every vertex, edge and attribute value of `skeleton` against the record, exactly.
@@ -261,23 +270,28 @@ fileprivate struct OsteoidRecord: Decodable, Sendable {
     #expect(skeleton.edges == edges.map { Edge($0[0], $0[1]) }, "\(file): edges", sourceLocation: sourceLocation)
     if vertices.isEmpty {
       // Without vertices the attributes take no bytes: the encoding cannot tell them from none.
-      #expect(skeleton.attributes.allSatisfy { $0.bytes.isEmpty }, "\(file): attributes", sourceLocation: sourceLocation)
+      #expect(
+        skeleton.attributes.allSatisfy { $0.bytes.isEmpty }, "\(file): attributes", sourceLocation: sourceLocation)
       return
     }
-    #expect(skeleton.attributes.map(\.descriptor) == descriptors, "\(file): descriptors", sourceLocation: sourceLocation)
+    #expect(
+      skeleton.attributes.map(\.descriptor) == descriptors, "\(file): descriptors", sourceLocation: sourceLocation)
     for (attribute, expected) in zip(skeleton.attributes, attributes) {
       let matches: Bool
       do {
         switch (attribute.dataType, expected.values) {
-        case (.float32, .floating(let values)): matches = try attribute.values(as: Float.self) == values.map { Float($0) }
+        case (.float32, .floating(let values)):
+          matches = try attribute.values(as: Float.self) == values.map { Float($0) }
         case (.float64, .floating(let values)): matches = try attribute.values(as: Double.self) == values
         case (.int8, .signed(let values)): matches = try attribute.values(as: Int8.self).map(Int64.init) == values
         case (.int16, .signed(let values)): matches = try attribute.values(as: Int16.self).map(Int64.init) == values
         case (.int32, .signed(let values)): matches = try attribute.values(as: Int32.self).map(Int64.init) == values
         case (.int64, .signed(let values)): matches = try attribute.values(as: Int64.self) == values
         case (.uint8, .unsigned(let values)): matches = try attribute.values(as: UInt8.self).map(UInt64.init) == values
-        case (.uint16, .unsigned(let values)): matches = try attribute.values(as: UInt16.self).map(UInt64.init) == values
-        case (.uint32, .unsigned(let values)): matches = try attribute.values(as: UInt32.self).map(UInt64.init) == values
+        case (.uint16, .unsigned(let values)):
+          matches = try attribute.values(as: UInt16.self).map(UInt64.init) == values
+        case (.uint32, .unsigned(let values)):
+          matches = try attribute.values(as: UInt32.self).map(UInt64.init) == values
         case (.uint64, .unsigned(let values)): matches = try attribute.values(as: UInt64.self) == values
         default: matches = false
         }

@@ -12,11 +12,13 @@ struct PrecomputedHostileTests {
   static func samples() throws -> [(name: String, bytes: Data, descriptors: [AttributeDescriptor]?)] {
     var generator = SeededGenerator(seed: 0xBAD_5EED)
     var extras = hostileTree(vertexCount: 37, using: &generator)
-    extras.attributes.append(VertexAttribute(
-      name: "normal", dataType: .int16, valuesPerVertex: 3,
-      bytes: Data.random(count: 37 * 3 * 2, using: &generator)))
-    extras.attributes.append(VertexAttribute(
-      name: "weight", dataType: .float64, bytes: Data.random(count: 37 * 8, using: &generator)))
+    extras.attributes.append(
+      VertexAttribute(
+        name: "normal", dataType: .int16, valuesPerVertex: 3,
+        bytes: Data.random(count: 37 * 3 * 2, using: &generator)))
+    extras.attributes.append(
+      VertexAttribute(
+        name: "weight", dataType: .float64, bytes: Data.random(count: 37 * 8, using: &generator)))
     return [
       ("tree-50", try Fixtures.data("skeleton/tree-50.skel"), nil),
       ("path-3", try Fixtures.data("skeleton/path-3.skel"), nil),
@@ -71,7 +73,10 @@ struct PrecomputedHostileTests {
       bytes.append(Data(repeating: 0, count: 12))
       #expect(bytes.count == 20)
       let required = 8 + 12 * Int(vertexCount) + 8 * Int(edgeCount)
-      #expect(throws: SkeletonError.truncated(byteCount: 20, required: required, vertexCount: vertexCount, edgeCount: edgeCount)) {
+      #expect(
+        throws: SkeletonError.truncated(
+          byteCount: 20, required: required, vertexCount: vertexCount, edgeCount: edgeCount)
+      ) {
         try Skeleton(precomputed: bytes)
       }
       // Allocating even the vertices (48 GiB) would fail or take far longer than this.
@@ -108,16 +113,23 @@ struct PrecomputedHostileTests {
     let bytes = try skeleton.precomputed()
     #expect(bytes.count == 8 + 36 + 16 + 12 + 3)
     // One byte short of the vertex types.
-    #expect(throws: SkeletonError.attributeOutOfBounds(name: "vertex_types", end: bytes.count, byteCount: bytes.count - 1)) {
+    #expect(
+      throws: SkeletonError.attributeOutOfBounds(name: "vertex_types", end: bytes.count, byteCount: bytes.count - 1)
+    ) {
       try Skeleton(precomputed: bytes.dropLast())
     }
     // The radii only half there.
-    #expect(throws: SkeletonError.attributeOutOfBounds(name: "radius", end: 8 + 36 + 16 + 12, byteCount: 8 + 36 + 16 + 6)) {
+    #expect(
+      throws: SkeletonError.attributeOutOfBounds(name: "radius", end: 8 + 36 + 16 + 12, byteCount: 8 + 36 + 16 + 6)
+    ) {
       try Skeleton(precomputed: bytes.prefix(8 + 36 + 16 + 6))
     }
     // Descriptors asking for more than is there.
-    let wanted = AttributeDescriptor.defaults + [AttributeDescriptor(name: "normal", dataType: .float64, valuesPerVertex: 3)]
-    #expect(throws: SkeletonError.attributeOutOfBounds(name: "normal", end: bytes.count + 3 * 3 * 8, byteCount: bytes.count)) {
+    let wanted =
+      AttributeDescriptor.defaults + [AttributeDescriptor(name: "normal", dataType: .float64, valuesPerVertex: 3)]
+    #expect(
+      throws: SkeletonError.attributeOutOfBounds(name: "normal", end: bytes.count + 3 * 3 * 8, byteCount: bytes.count)
+    ) {
       try Skeleton(precomputed: bytes, attributes: wanted)
     }
     // A wider type than was written.
@@ -153,7 +165,8 @@ struct PrecomputedHostileTests {
   @Test("A descriptor of any type whose size overflows Int is a SkeletonError, not a trap")
   func overflowingDescriptors() async {
     await #expect(processExitsWith: .success, "decoding with a huge componentCount trapped or decoded") {
-      let bytes = try Skeleton(vertices: [Vertex(0, 0, 0), Vertex(1, 1, 1)], edges: [Edge(0, 1)], radii: [1, 2]).precomputed()
+      let bytes = try Skeleton(vertices: [Vertex(0, 0, 0), Vertex(1, 1, 1)], edges: [Edge(0, 1)], radii: [1, 2])
+        .precomputed()
       for dataType in DataType.allCases {
         for componentCount in [Int.max, Int.max / 2 + 1, Int.max / 4 + 1, Int.max / 8 + 1, Int.max / 16] {
           let descriptor = AttributeDescriptor(name: "huge", dataType: dataType, valuesPerVertex: componentCount)
@@ -177,7 +190,9 @@ struct PrecomputedHostileTests {
       for dataType in DataType.allCases {
         for componentCount in [Int.max, Int.max / 2 + 1, Int.max / 4 + 1] {
           var skeleton = Skeleton(vertices: [Vertex(0, 0, 0), Vertex(1, 1, 1)], edges: [Edge(0, 1)])
-          skeleton.attributes = [VertexAttribute(name: "huge", dataType: dataType, valuesPerVertex: componentCount, bytes: Data())]
+          skeleton.attributes = [
+            VertexAttribute(name: "huge", dataType: dataType, valuesPerVertex: componentCount, bytes: Data())
+          ]
           do {
             _ = try skeleton.precomputed()
             exit(2)
@@ -217,11 +232,15 @@ struct PrecomputedHostileTests {
         case 3:  // truncate
           bytes.removeLast(Int.random(in: 0...bytes.count, using: &generator))
         case 4:  // append junk
-          bytes += (0..<Int.random(in: 1...64, using: &generator)).map { _ in UInt8.random(in: 0...255, using: &generator) }
+          bytes += (0..<Int.random(in: 1...64, using: &generator)).map { _ in
+            UInt8.random(in: 0...255, using: &generator)
+          }
         default:  // four bytes past the counts overwritten, as an edge naming any vertex
           guard bytes.count >= 12 else { continue }
           let index = Int.random(in: 8...(bytes.count - 4), using: &generator)
-          withUnsafeBytes(of: UInt32.random(in: 0...UInt32.max, using: &generator)) { bytes.replaceSubrange(index..<index + 4, with: $0) }
+          withUnsafeBytes(of: UInt32.random(in: 0...UInt32.max, using: &generator)) {
+            bytes.replaceSubrange(index..<index + 4, with: $0)
+          }
         }
         if bytes.isEmpty { break }
       }
@@ -229,7 +248,11 @@ struct PrecomputedHostileTests {
       let descriptors: [AttributeDescriptor]? =
         switch Int.random(in: 0..<4, using: &generator) {
         case 0: nil
-        case 1: [AttributeDescriptor(name: "wide", dataType: .uint64, valuesPerVertex: Int.random(in: 1...5, using: &generator))]
+        case 1:
+          [
+            AttributeDescriptor(
+              name: "wide", dataType: .uint64, valuesPerVertex: Int.random(in: 1...5, using: &generator))
+          ]
         default: sample.descriptors
         }
       let input = Data(bytes)
@@ -240,7 +263,8 @@ struct PrecomputedHostileTests {
         let encoded = try skeleton.precomputed()
         #expect(encoded == input.prefix(encoded.count), "iteration \(iteration)")
       } catch let error as SkeletonError {
-        failures[String(describing: error).components(separatedBy: " ").prefix(2).joined(separator: " "), default: 0] += 1
+        failures[String(describing: error).components(separatedBy: " ").prefix(2).joined(separator: " "), default: 0] +=
+          1
       } catch {
         Issue.record("iteration \(iteration): not a SkeletonError: \(error)")
       }
@@ -259,7 +283,8 @@ struct PrecomputedHostileTests {
     }
     skeleton.radii = [1, 2, 3]
     #expect(throws: Never.self) { try skeleton.precomputed() }
-    skeleton.setAttribute(VertexAttribute(name: "normal", dataType: .int16, valuesPerVertex: 3, bytes: Data(count: 3 * 3 * 2 + 1)))
+    skeleton.setAttribute(
+      VertexAttribute(name: "normal", dataType: .int16, valuesPerVertex: 3, bytes: Data(count: 3 * 3 * 2 + 1)))
     #expect(throws: SkeletonError.attributeSizeMismatch(name: "normal", byteCount: 19, expected: 18)) {
       try skeleton.precomputed()
     }

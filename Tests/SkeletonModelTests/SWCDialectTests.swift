@@ -65,8 +65,10 @@ struct SWCDialectTests {
     #expect(throws: SkeletonError.invalidSWC(line: 2, reason: "parent id 9 is not in the file")) {
       try Skeleton(swc: "1 1 0 0 0 1 -1\n2 3 0 0 0 1 9\n")
     }
-    #expect(throws: SkeletonError.invalidSWC(
-      line: 3, reason: "samples form a cycle of 3 parents: following parents never reaches a root")) {
+    #expect(
+      throws: SkeletonError.invalidSWC(
+        line: 3, reason: "samples form a cycle of 3 parents: following parents never reaches a root")
+    ) {
       try Skeleton(swc: "1 1 0 0 0 1 -1\n2 3 0 0 0 1 1\n5 3 0 0 0 1 7\n6 3 0 0 0 1 5\n7 3 0 0 0 1 6\n")
     }
   }

@@ -26,7 +26,7 @@ struct SWCFixtureTests {
 
   /// Files where MorphIO's model leaves samples out, compared with osteoid on normalized text only.
   static let morphioDiffers: [String: String] = [
-    "morphio-disconnected_neurite.swc": "MorphIO drops the neurite of one sample that has no parent (line 10)",
+    "morphio-disconnected_neurite.swc": "MorphIO drops the neurite of one sample that has no parent (line 10)"
   ]
 
   static func fixtureNames() throws -> [String] {
@@ -44,13 +44,16 @@ struct SWCFixtureTests {
     // The dialects the issue names are all present.
     let texts = try names.map { try Data(contentsOf: Self.directory.appendingPathComponent($0)) }
     #expect(texts.contains { String(decoding: $0, as: UTF8.self).contains("\r\n") }, "CRLF")
-    #expect(texts.contains { String(decoding: $0, as: UTF8.self).split(separator: "\n").contains { $0.hasPrefix("0 ") } }, "ids from 0")
+    #expect(
+      texts.contains { String(decoding: $0, as: UTF8.self).split(separator: "\n").contains { $0.hasPrefix("0 ") } },
+      "ids from 0")
     #expect(texts.contains { String(decoding: $0, as: UTF8.self).contains("\t") }, "tabs")
-    #expect(texts.contains { text in
-      String(decoding: text, as: UTF8.self).split(separator: "\n").contains { line in
-        !line.hasPrefix("#") && line.contains("#") && line.split(separator: "#")[0].split(separator: " ").count >= 7
-      }
-    }, "a comment after a sample")
+    #expect(
+      texts.contains { text in
+        String(decoding: text, as: UTF8.self).split(separator: "\n").contains { line in
+          !line.hasPrefix("#") && line.contains("#") && line.split(separator: "#")[0].split(separator: " ").count >= 7
+        }
+      }, "a comment after a sample")
   }
 
   @Test("Every file reads as osteoid, MorphIO and osteoid on normalized text read it, or fails at the offending line")
@@ -86,7 +89,9 @@ struct SWCFixtureTests {
         comparedWithMorphIO += 1
         readers += 1
       }
-      #expect(readers > 0, "\(record.file): no reader to compare with: \(record.osteoid_error ?? ""), \(record.morphio_error ?? "")")
+      #expect(
+        readers > 0,
+        "\(record.file): no reader to compare with: \(record.osteoid_error ?? ""), \(record.morphio_error ?? "")")
     }
     // Both readers are exercised: osteoid reads few real files as they are.
     #expect(comparedWithOsteoid >= 15)
@@ -126,9 +131,12 @@ struct SWCFixtureTests {
       let theirs = edges.map { [min($0[0], $0[1]), max($0[0], $0[1])] }.sorted { $0.lexicographicallyPrecedes($1) }
       #expect(ours == theirs, "\(context): edges")
       let radii = skeleton.radii ?? []
-      #expect(radii.count == self.radii.count && zip(radii, self.radii).allSatisfy { close($0, $1) }, "\(context): radii")
+      #expect(
+        radii.count == self.radii.count && zip(radii, self.radii).allSatisfy { close($0, $1) }, "\(context): radii")
       #expect(skeleton.vertexTypes == types, "\(context): types")
-      #expect(relativeDifference(skeleton.cableLength, cable_length) <= 1e-5, "\(context): cable length \(skeleton.cableLength), \(reader) \(cable_length)")
+      #expect(
+        relativeDifference(skeleton.cableLength, cable_length) <= 1e-5,
+        "\(context): cable length \(skeleton.cableLength), \(reader) \(cable_length)")
       // osteoid counts the components of the edges, so a vertex without edges is not one,
       // except that a skeleton without edges is one component.
       let labels = skeleton.componentLabels()
@@ -137,7 +145,9 @@ struct SWCFixtureTests {
       #expect((skeleton.edges.isEmpty ? 1 : withEdges) == components, "\(context): components of the edges")
       // This package counts every vertex, so each vertex without edges adds one.
       let isolated = degrees.filter { $0 == 0 }.count
-      #expect(skeleton.connectedComponentCount() == (skeleton.edges.isEmpty ? 0 : withEdges) + isolated, "\(context): components")
+      #expect(
+        skeleton.connectedComponentCount() == (skeleton.edges.isEmpty ? 0 : withEdges) + isolated,
+        "\(context): components")
     }
   }
 
@@ -166,8 +176,14 @@ struct SWCFixtureTests {
       let ourNeurite = rows({ types[$0] != 1 }, withType: true)
       let theirSoma = soma.sorted { $0.lexicographicallyPrecedes($1) }
       let theirNeurite = neurite.sorted { $0.lexicographicallyPrecedes($1) }
-      #expect(ourSoma.count == theirSoma.count && zip(ourSoma, theirSoma).allSatisfy { zip($0, $1).allSatisfy { close($0, $1) } }, "\(context): soma samples")
-      #expect(ourNeurite.count == theirNeurite.count && zip(ourNeurite, theirNeurite).allSatisfy { zip($0, $1).allSatisfy { close($0, $1) } }, "\(context): neurite samples")
+      #expect(
+        ourSoma.count == theirSoma.count
+          && zip(ourSoma, theirSoma).allSatisfy { zip($0, $1).allSatisfy { close($0, $1) } }, "\(context): soma samples"
+      )
+      #expect(
+        ourNeurite.count == theirNeurite.count
+          && zip(ourNeurite, theirNeurite).allSatisfy { zip($0, $1).allSatisfy { close($0, $1) } },
+        "\(context): neurite samples")
       // Edges between neurite samples are MorphIO's segments; edges to the soma are not.
       var length = 0.0
       for edge in skeleton.edges where types[Int(edge.a)] != 1 && types[Int(edge.b)] != 1 {
@@ -175,7 +191,9 @@ struct SWCFixtureTests {
         let d = [Double(q.x - p.x), Double(q.y - p.y), Double(q.z - p.z)]
         length += (d[0] * d[0] + d[1] * d[1] + d[2] * d[2]).squareRoot()
       }
-      #expect(relativeDifference(length, neurite_cable_length) <= 1e-5, "\(context): neurite cable length \(length), MorphIO \(neurite_cable_length)")
+      #expect(
+        relativeDifference(length, neurite_cable_length) <= 1e-5,
+        "\(context): neurite cable length \(length), MorphIO \(neurite_cable_length)")
     }
   }
 

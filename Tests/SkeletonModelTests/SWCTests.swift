@@ -20,7 +20,8 @@ struct SWCTests {
     radii: [0.5, 1, 2, 3, 4, 0.125],
     vertexTypes: [1, 3, 3, 2, 0, 255])
 
-  @Test("A hand-walked skeleton: depth first in edge order, cycle, duplicate and self-loop dropped, isolated vertex a root")
+  @Test(
+    "A hand-walked skeleton: depth first in edge order, cycle, duplicate and self-loop dropped, isolated vertex a root")
   func exportHand() {
     // From root 0: its neighbours in edge order are 3, 5, 1, 3; 3 is walked first and leads
     // to 2; then 5, which leads to 1. Vertex 4 starts the second tree.
@@ -40,7 +41,9 @@ struct SWCTests {
   @Test("The header becomes # lines, one per line, blank lines as a bare #")
   func exportHeader() throws {
     let skeleton = Skeleton(vertices: [Vertex(1, 2, 3)], edges: [], radii: [1], vertexTypes: [1])
-    #expect(skeleton.swc(header: "made by a test\n\nsecond line") == "# made by a test\n#\n# second line\n1 1 1.0 2.0 3.0 1.0 -1\n")
+    #expect(
+      skeleton.swc(header: "made by a test\n\nsecond line")
+        == "# made by a test\n#\n# second line\n1 1 1.0 2.0 3.0 1.0 -1\n")
     #expect(skeleton.swc(header: "") == "#\n1 1 1.0 2.0 3.0 1.0 -1\n")
     #expect(skeleton.swc() == "1 1 1.0 2.0 3.0 1.0 -1\n")
     // The header reads back as comments.
@@ -81,11 +84,13 @@ struct SWCTests {
       #expect(read.id == 9)
       try #require(read.vertices.count == skeleton.vertices.count, "\(context)")
       #expect(read.vertices.map(bits) == order.map { bits(skeleton.vertices[$0]) }, "\(context): vertices")
-      #expect(read.radii.map { $0.map(\.bitPattern) } == order.map { skeleton.radii![$0].bitPattern }, "\(context): radii")
+      #expect(
+        read.radii.map { $0.map(\.bitPattern) } == order.map { skeleton.radii![$0].bitPattern }, "\(context): radii")
       #expect(read.vertexTypes == order.map { skeleton.vertexTypes![$0] }, "\(context): types")
       // A forest loses no edge: mapped back, the edges are the original ones.
       let mappedBack = read.edges.map { Edge(UInt32(order[Int($0.a)]), UInt32(order[Int($0.b)])) }
-      #expect(GraphSamples.normalizedEdges(mappedBack) == GraphSamples.normalizedEdges(skeleton.edges), "\(context): edges")
+      #expect(
+        GraphSamples.normalizedEdges(mappedBack) == GraphSamples.normalizedEdges(skeleton.edges), "\(context): edges")
       // Each line's parent comes before it, and the roots are the components' smallest vertices.
       #expect(read.edges.allSatisfy { $0.b < $0.a }, "\(context): a parent after its child")
       let labels = skeleton.componentLabels()
@@ -135,8 +140,11 @@ struct SWCTests {
   func exportDropsNonTreeEdges() throws {
     var generator = SeededGenerator(seed: Self.seed &+ 1)
     for round in 0..<40 {
-      let treeSizes = (0..<Int.random(in: 1...5, using: &generator)).map { _ in Int.random(in: 1...60, using: &generator) }
-      var (skeleton, trees) = GraphSamples.forest(treeSizes: treeSizes, isolated: Int.random(in: 0...3, using: &generator), using: &generator)
+      let treeSizes = (0..<Int.random(in: 1...5, using: &generator)).map { _ in
+        Int.random(in: 1...60, using: &generator)
+      }
+      var (skeleton, trees) = GraphSamples.forest(
+        treeSizes: treeSizes, isolated: Int.random(in: 0...3, using: &generator), using: &generator)
       GraphSamples.addExtraEdges(to: &skeleton, trees: trees, count: 40, selfLoops: true, using: &generator)
       let context = "round \(round)"
       let order = skeleton.swcVertexOrder()
@@ -152,7 +160,8 @@ struct SWCTests {
       let readLabels = read.componentLabels()
       for i in read.vertices.indices {
         for j in [0, i / 2, read.vertices.count - 1] {
-          #expect((readLabels[i] == readLabels[j]) == (originalLabels[order[i]] == originalLabels[order[j]]), "\(context)")
+          #expect(
+            (readLabels[i] == readLabels[j]) == (originalLabels[order[i]] == originalLabels[order[j]]), "\(context)")
         }
       }
     }
@@ -203,27 +212,29 @@ struct SWCTests {
     #expect(skeleton.vertices.map(\.z) == [2, 1, 0])
   }
 
-  @Test("Every malformed line is reported with its line number", arguments: [
-    // (text, line, words the reason must contain)
-    ("1 0 0 0 0 1\n", 1, ["7 columns", "found 6"]),
-    ("# c\n1 0 0 0 0 1 -1\n2 0 0 0 0 1 # 1\n", 3, ["7 columns", "found 6"]),
-    ("1 0 0 0 0 1 -1\n\nx 0 0 0 0 1 1\n", 3, ["id", "'x'", "not an integer"]),
-    ("1.0 0 0 0 0 1 -1\n", 1, ["id", "'1.0'", "not an integer"]),
-    ("1 2.5 0 0 0 1 -1\n", 1, ["type", "'2.5'", "not an integer"]),
-    ("1 0 abc 0 0 1 -1\n", 1, ["x", "'abc'", "not a number"]),
-    ("1 0 0 1,5 0 1 -1\n", 1, ["y", "'1,5'", "not a number"]),
-    ("1 0 0 0 z 1 -1\n", 1, ["z", "'z'", "not a number"]),
-    ("1 0 0 0 0 NA -1\n", 1, ["column 6", "radius", "'NA'", "not a number"]),
-    ("1 0 0 0 0 1 -1\n2 0 0 0 0 1 one\n", 2, ["parent", "'one'", "not an integer"]),
-    ("1 0 0 0 0 1 -1\n-3 0 0 0 0 1 1\n", 2, ["column 1", "id", "'-3'", "negative"]),
-    ("1 256 0 0 0 1 -1\n", 1, ["column 2", "type", "'256'", "0...255"]),
-    ("1 -1 0 0 0 1 -1\n", 1, ["type", "'-1'", "0...255"]),
-    ("1 0 0 0 0 1 -1\n2 0 0 0 0 1 1\n# c\n2 0 0 0 0 1 1\n", 4, ["id 2 is repeated", "line 2"]),
-    ("1 0 0 0 0 1 -1\n2 0 0 0 0 1 5\n3 0 0 0 0 1 1\n", 2, ["parent id 5", "not in the file"]),
-    ("1 0 0 0 0 1 -1\n2 0 0 0 0 1 0\n", 2, ["parent id 0", "not in the file"]),
-    ("1 0 0 0 0 1 -1\r\n\r\n3 0 0 0 0 1 3\r\n", 3, ["its own parent"]),
-    ("1 0 0 0 0 1 -1\n2 0 0 0 0 1 4\n3 0 0 0 0 1 2\n4 0 0 0 0 1 3\n", 2, ["cycle of 3"]),
-  ])
+  @Test(
+    "Every malformed line is reported with its line number",
+    arguments: [
+      // (text, line, words the reason must contain)
+      ("1 0 0 0 0 1\n", 1, ["7 columns", "found 6"]),
+      ("# c\n1 0 0 0 0 1 -1\n2 0 0 0 0 1 # 1\n", 3, ["7 columns", "found 6"]),
+      ("1 0 0 0 0 1 -1\n\nx 0 0 0 0 1 1\n", 3, ["id", "'x'", "not an integer"]),
+      ("1.0 0 0 0 0 1 -1\n", 1, ["id", "'1.0'", "not an integer"]),
+      ("1 2.5 0 0 0 1 -1\n", 1, ["type", "'2.5'", "not an integer"]),
+      ("1 0 abc 0 0 1 -1\n", 1, ["x", "'abc'", "not a number"]),
+      ("1 0 0 1,5 0 1 -1\n", 1, ["y", "'1,5'", "not a number"]),
+      ("1 0 0 0 z 1 -1\n", 1, ["z", "'z'", "not a number"]),
+      ("1 0 0 0 0 NA -1\n", 1, ["column 6", "radius", "'NA'", "not a number"]),
+      ("1 0 0 0 0 1 -1\n2 0 0 0 0 1 one\n", 2, ["parent", "'one'", "not an integer"]),
+      ("1 0 0 0 0 1 -1\n-3 0 0 0 0 1 1\n", 2, ["column 1", "id", "'-3'", "negative"]),
+      ("1 256 0 0 0 1 -1\n", 1, ["column 2", "type", "'256'", "0...255"]),
+      ("1 -1 0 0 0 1 -1\n", 1, ["type", "'-1'", "0...255"]),
+      ("1 0 0 0 0 1 -1\n2 0 0 0 0 1 1\n# c\n2 0 0 0 0 1 1\n", 4, ["id 2 is repeated", "line 2"]),
+      ("1 0 0 0 0 1 -1\n2 0 0 0 0 1 5\n3 0 0 0 0 1 1\n", 2, ["parent id 5", "not in the file"]),
+      ("1 0 0 0 0 1 -1\n2 0 0 0 0 1 0\n", 2, ["parent id 0", "not in the file"]),
+      ("1 0 0 0 0 1 -1\r\n\r\n3 0 0 0 0 1 3\r\n", 3, ["its own parent"]),
+      ("1 0 0 0 0 1 -1\n2 0 0 0 0 1 4\n3 0 0 0 0 1 2\n4 0 0 0 0 1 3\n", 2, ["cycle of 3"]),
+    ])
   func importErrors(text: String, line: Int, words: [String]) {
     do {
       let skeleton = try Skeleton(swc: text)
@@ -244,8 +255,11 @@ struct SWCTests {
     var generator = SeededGenerator(seed: Self.seed &+ 2)
     var skeletons: [Skeleton] = []
     for round in 0..<24 {
-      let treeSizes = (0..<Int.random(in: 1...5, using: &generator)).map { _ in Int.random(in: 1...150, using: &generator) }
-      var (skeleton, trees) = GraphSamples.forest(treeSizes: treeSizes, isolated: Int.random(in: 0...3, using: &generator), using: &generator)
+      let treeSizes = (0..<Int.random(in: 1...5, using: &generator)).map { _ in
+        Int.random(in: 1...150, using: &generator)
+      }
+      var (skeleton, trees) = GraphSamples.forest(
+        treeSizes: treeSizes, isolated: Int.random(in: 0...3, using: &generator), using: &generator)
       if round % 2 == 1 {
         GraphSamples.addExtraEdges(to: &skeleton, trees: trees, count: 20, selfLoops: true, using: &generator)
       }
@@ -259,7 +273,9 @@ struct SWCTests {
       skeletons.append(skeleton)
     }
     skeletons.append(Skeleton(vertices: [], edges: []))
-    let texts = skeletons.enumerated().map { index, skeleton in skeleton.swc(header: index % 3 == 0 ? "skeleton \(index)" : nil) }
+    let texts = skeletons.enumerated().map { index, skeleton in
+      skeleton.swc(header: index % 3 == 0 ? "skeleton \(index)" : nil)
+    }
     let results = try OsteoidSWCScript.read(texts)
     try #require(results.count == skeletons.count)
     for (index, (skeleton, result)) in zip(skeletons, results).enumerated() {
@@ -269,7 +285,9 @@ struct SWCTests {
       #expect(result.radius == order.map { skeleton.radii![$0].bitPattern }, "skeleton \(index): radii")
       #expect(result.vertex_types == order.map { skeleton.vertexTypes![$0] }, "skeleton \(index): types")
       // The same graph as our own reading of the file.
-      #expect(GraphSamples.normalizedEdges(result.edgeList) == GraphSamples.normalizedEdges(ours.edges), "skeleton \(index): edges")
+      #expect(
+        GraphSamples.normalizedEdges(result.edgeList) == GraphSamples.normalizedEdges(ours.edges),
+        "skeleton \(index): edges")
     }
   }
 
@@ -278,7 +296,9 @@ struct SWCTests {
     var generator = SeededGenerator(seed: Self.seed &+ 3)
     var skeletons: [Skeleton] = []
     for round in 0..<24 {
-      let treeSizes = (0..<Int.random(in: 1...5, using: &generator)).map { _ in Int.random(in: 2...150, using: &generator) }
+      let treeSizes = (0..<Int.random(in: 1...5, using: &generator)).map { _ in
+        Int.random(in: 2...150, using: &generator)
+      }
       // No isolated vertices: osteoid's to_swc leaves them out.
       var (skeleton, trees) = GraphSamples.forest(treeSizes: treeSizes, isolated: 0, using: &generator)
       if round % 2 == 1 {
@@ -296,7 +316,9 @@ struct SWCTests {
       #expect(ours.vertices.flatMap(bits) == result.parsed.vertices, "\(context): vertices")
       #expect(ours.radii!.map(\.bitPattern) == result.parsed.radius, "\(context): radii")
       #expect(ours.vertexTypes! == result.parsed.vertex_types, "\(context): types")
-      #expect(GraphSamples.normalizedEdges(ours.edges) == GraphSamples.normalizedEdges(result.parsed.edgeList), "\(context): edges")
+      #expect(
+        GraphSamples.normalizedEdges(ours.edges) == GraphSamples.normalizedEdges(result.parsed.edgeList),
+        "\(context): edges")
       // As the skeleton osteoid wrote: the coordinates (exact in six decimals, distinct) say which
       // vertex each line is.
       let indexOf = Dictionary(uniqueKeysWithValues: skeleton.vertices.enumerated().map { (bits($1), $0) })
@@ -307,7 +329,9 @@ struct SWCTests {
       #expect(ours.vertexTypes! == original.map { skeleton.vertexTypes![$0] }, "\(context): types")
       let mapped = ours.edges.map { Edge(UInt32(original[Int($0.a)]), UInt32(original[Int($0.b)])).normalized }
       if index % 2 == 0 {
-        #expect(mapped.sorted { ($0.a, $0.b) < ($1.a, $1.b) } == GraphSamples.normalizedEdges(skeleton.edges), "\(context): edges")
+        #expect(
+          mapped.sorted { ($0.a, $0.b) < ($1.a, $1.b) } == GraphSamples.normalizedEdges(skeleton.edges),
+          "\(context): edges")
       } else {
         #expect(Set(mapped).isSubset(of: Set(skeleton.edges.map(\.normalized))), "\(context): edges")
         #expect(mapped.count == skeleton.vertices.count - skeleton.connectedComponentCount(), "\(context): edges")
@@ -371,28 +395,30 @@ private enum OsteoidSWCScript {
 
   /// Each text read with `Skeleton.from_swc`.
   static func read(_ texts: [String]) throws -> [Parsed] {
-    let script = prelude + #"""
-      print(json.dumps([parsed(Skeleton.from_swc(text)) for text in json.load(sys.stdin)]))
-      """#
+    let script =
+      prelude + #"""
+        print(json.dumps([parsed(Skeleton.from_swc(text)) for text in json.load(sys.stdin)]))
+        """#
     let output = try ReferencePython.run(script, input: JSONEncoder().encode(texts))
     return try JSONDecoder().decode([Parsed].self, from: output)
   }
 
   /// Each skeleton built in osteoid, written with `to_swc()`, and that text read with `from_swc`.
   static func write(_ skeletons: [Skeleton]) throws -> [Written] {
-    let script = prelude + #"""
-      out = []
-      for case in json.load(sys.stdin):
-        skel = Skeleton(
-          np.array(case["vertices"], dtype=np.float32).reshape(-1, 3),
-          np.array(case["edges"], dtype=np.uint32).reshape(-1, 2),
-          radii=np.array(case["radii"], dtype=np.float32),
-          vertex_types=np.array(case["vertex_types"], dtype=np.uint8),
-        )
-        text = skel.to_swc()
-        out.append({"swc": text, "parsed": parsed(Skeleton.from_swc(text))})
-      print(json.dumps(out))
-      """#
+    let script =
+      prelude + #"""
+        out = []
+        for case in json.load(sys.stdin):
+          skel = Skeleton(
+            np.array(case["vertices"], dtype=np.float32).reshape(-1, 3),
+            np.array(case["edges"], dtype=np.uint32).reshape(-1, 2),
+            radii=np.array(case["radii"], dtype=np.float32),
+            vertex_types=np.array(case["vertex_types"], dtype=np.uint8),
+          )
+          text = skel.to_swc()
+          out.append({"swc": text, "parsed": parsed(Skeleton.from_swc(text))})
+        print(json.dumps(out))
+        """#
     let cases = skeletons.map { skeleton in
       Case(
         vertices: skeleton.vertices.map { [$0.x, $0.y, $0.z] }, edges: skeleton.edges.map { [$0.a, $0.b] },

@@ -13,7 +13,8 @@ struct SkeletonValueTests {
     var skeleton = Skeleton(
       id: id, vertices: [Vertex(0, 0, 0), Vertex(3, 4, 0), Vertex(-1.5, 1e-05, .nan)],
       edges: [Edge(0, 1), Edge(1, 2)], radii: [1, 2, .infinity], vertexTypes: [1, 3, 3])
-    skeleton.setAttribute(VertexAttribute(name: "offsets", valuesPerVertex: 2, values: [Int16(-1), 2, 3, -4, 5, 32767]))
+    skeleton.setAttribute(
+      VertexAttribute(name: "offsets", valuesPerVertex: 2, values: [Int16(-1), 2, 3, -4, 5, 32767]))
     skeleton.setAttribute(VertexAttribute(name: "big", values: [UInt64.max, 0, 1 << 60]))
     skeleton.setAttribute(VertexAttribute(name: "wide", values: [0.1, -2.5e300, 7]))
     return skeleton
@@ -42,11 +43,20 @@ struct SkeletonValueTests {
     let b = try JSONSerialization.jsonObject(with: Data(skeleton.jsonText().utf8)) as? NSDictionary
     #expect(a != nil && a == b)
     // JSON from before "attributes" was written reads radii then vertex types.
-    let old = try JSONDecoder().decode(Skeleton.self, from: Data(#"{"id": null, "vertices": [[1, 2, 3]], "edges": [], "radii": [0.5], "vertex_types": null}"#.utf8))
-    #expect(old == Skeleton(vertices: [Vertex(1, 2, 3)], edges: [], attributes: [VertexAttribute(name: "radius", values: [Float(0.5)])]))
+    let old = try JSONDecoder().decode(
+      Skeleton.self,
+      from: Data(#"{"id": null, "vertices": [[1, 2, 3]], "edges": [], "radii": [0.5], "vertex_types": null}"#.utf8))
+    #expect(
+      old
+        == Skeleton(
+          vertices: [Vertex(1, 2, 3)], edges: [], attributes: [VertexAttribute(name: "radius", values: [Float(0.5)])]))
     // Values that do not fill one row per vertex are an error.
     #expect(throws: DecodingError.self) {
-      try JSONDecoder().decode(Skeleton.self, from: Data(#"{"vertices": [[1, 2, 3]], "edges": [], "attributes": [{"id": "a", "data_type": "int8", "num_components": 2, "values": [1]}]}"#.utf8))
+      try JSONDecoder().decode(
+        Skeleton.self,
+        from: Data(
+          #"{"vertices": [[1, 2, 3]], "edges": [], "attributes": [{"id": "a", "data_type": "int8", "num_components": 2, "values": [1]}]}"#
+            .utf8))
     }
   }
 
@@ -57,7 +67,9 @@ struct SkeletonValueTests {
     #expect(text.contains(#""values":[-1,2,3,-4]"#) && text.contains(#""num_components":2"#))
     #expect(try JSONDecoder().decode(VertexAttribute.self, from: Data(text.utf8)) == attribute)
     #expect(throws: DecodingError.self) {
-      try JSONDecoder().decode(VertexAttribute.self, from: Data(#"{"id": "a", "data_type": "int16", "num_components": 2, "values": [1, 2, 3]}"#.utf8))
+      try JSONDecoder().decode(
+        VertexAttribute.self,
+        from: Data(#"{"id": "a", "data_type": "int16", "num_components": 2, "values": [1, 2, 3]}"#.utf8))
     }
     #expect(String(decoding: try JSONEncoder().encode(Vertex(1, -2.5, 0)), as: UTF8.self) == "[1,-2.5,0]")
     #expect(try JSONDecoder().decode(Edge.self, from: Data("[3, 4]".utf8)) == Edge(3, 4))
@@ -81,8 +93,12 @@ struct SkeletonValueTests {
 
   @Test("description: one line with the id, the counts and the attribute layouts")
   func description() {
-    #expect(Self.sample().description == "Skeleton 7: 3 vertices, 2 edges, attributes radius (float32), vertex_types (uint8), offsets (int16 × 2), big (uint64), wide (float64)")
-    #expect(Skeleton(vertices: [Vertex(0, 0, 0)], edges: []).description == "Skeleton: 1 vertex, 0 edges, no attributes")
+    #expect(
+      Self.sample().description
+        == "Skeleton 7: 3 vertices, 2 edges, attributes radius (float32), vertex_types (uint8), offsets (int16 × 2), big (uint64), wide (float64)"
+    )
+    #expect(
+      Skeleton(vertices: [Vertex(0, 0, 0)], edges: []).description == "Skeleton: 1 vertex, 0 edges, no attributes")
     #expect(!Self.sample().description.contains("\n"))
   }
 
@@ -91,7 +107,8 @@ struct SkeletonValueTests {
     var a = Self.sample(id: 3)
     a.vertices[2].z = 1
     let b = Skeleton(
-      id: 4, vertices: [Vertex(9, 9, 9)], edges: [], attributes: a.attributes.map { attribute in
+      id: 4, vertices: [Vertex(9, 9, 9)], edges: [],
+      attributes: a.attributes.map { attribute in
         var one = attribute
         one.bytes = attribute.bytes.prefix(attribute.bytes.count / 3)
         return one
@@ -139,7 +156,9 @@ struct SkeletonValueTests {
     #expect(try String(contentsOf: swcURL, encoding: .utf8) == skeleton.swc())
     #expect(try String(contentsOf: jsonURL, encoding: .utf8) == skeleton.jsonText())
     // A large skeleton is handed over in chunks of at most 64 KiB, never as one string.
-    let big = Skeleton(vertices: (0..<50_000).map { Vertex(Float($0), 1, 2) }, edges: (1..<50_000).map { Edge(UInt32($0), UInt32($0 - 1)) })
+    let big = Skeleton(
+      vertices: (0..<50_000).map { Vertex(Float($0), 1, 2) },
+      edges: (1..<50_000).map { Edge(UInt32($0), UInt32($0 - 1)) })
     var sizes: [Int] = []
     var total = 0
     try big.writeSWC { chunk in
@@ -163,7 +182,8 @@ struct SkeletonValueTests {
 
   @Test("The info's transform maps stored coordinates to physical ones")
   func transform() throws {
-    let info = try SkeletonLayerInfo(json: Data(#"{"@type": "neuroglancer_skeletons", "transform": [0, 2, 0, 1, 4, 0, 0, 2, 0, 0, 40, -3]}"#.utf8))
+    let info = try SkeletonLayerInfo(
+      json: Data(#"{"@type": "neuroglancer_skeletons", "transform": [0, 2, 0, 1, 4, 0, 0, 2, 0, 0, 40, -3]}"#.utf8))
     let skeleton = Skeleton(vertices: [Vertex(1, 2, 3)], edges: [])
     #expect(skeleton.applyingTransform(of: info).vertices == [Vertex(5, 6, 117)])
     #expect(skeleton.applyingTransform(of: SkeletonLayerInfo()).vertices == skeleton.vertices)

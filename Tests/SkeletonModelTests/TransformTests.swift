@@ -21,24 +21,26 @@ enum VertexIdentityAttributes {
       VertexAttribute(name: "u64", values: indices.map { UInt64($0 + 1) }),
       VertexAttribute(name: "f32", values: indices.map { Float($0) + 0.5 }),
       VertexAttribute(name: "f64", values: indices.map { Double($0) + 0.25 }),
-      VertexAttribute(name: "offsets", valuesPerVertex: 3, values: indices.flatMap { [Int16($0), Int16(-$0), Int16(1000 + $0)] }),
+      VertexAttribute(
+        name: "offsets", valuesPerVertex: 3, values: indices.flatMap { [Int16($0), Int16(-$0), Int16(1000 + $0)] }),
     ]
   }
 
   /// The attribute's values read through its type, as one array of components per vertex.
   static func rows(_ attribute: VertexAttribute) throws -> [[Double]] {
-    let values: [Double] = switch attribute.dataType {
-    case .int8: try attribute.values(as: Int8.self).map(Double.init)
-    case .uint8: try attribute.values(as: UInt8.self).map(Double.init)
-    case .int16: try attribute.values(as: Int16.self).map(Double.init)
-    case .uint16: try attribute.values(as: UInt16.self).map(Double.init)
-    case .int32: try attribute.values(as: Int32.self).map(Double.init)
-    case .uint32: try attribute.values(as: UInt32.self).map(Double.init)
-    case .int64: try attribute.values(as: Int64.self).map(Double.init)
-    case .uint64: try attribute.values(as: UInt64.self).map(Double.init)
-    case .float32: try attribute.values(as: Float.self).map(Double.init)
-    case .float64: try attribute.values(as: Double.self)
-    }
+    let values: [Double] =
+      switch attribute.dataType {
+      case .int8: try attribute.values(as: Int8.self).map(Double.init)
+      case .uint8: try attribute.values(as: UInt8.self).map(Double.init)
+      case .int16: try attribute.values(as: Int16.self).map(Double.init)
+      case .uint16: try attribute.values(as: UInt16.self).map(Double.init)
+      case .int32: try attribute.values(as: Int32.self).map(Double.init)
+      case .uint32: try attribute.values(as: UInt32.self).map(Double.init)
+      case .int64: try attribute.values(as: Int64.self).map(Double.init)
+      case .uint64: try attribute.values(as: UInt64.self).map(Double.init)
+      case .float32: try attribute.values(as: Float.self).map(Double.init)
+      case .float64: try attribute.values(as: Double.self)
+      }
     let width = attribute.valuesPerVertex
     return stride(from: 0, to: values.count, by: width).map { Array(values[$0..<min($0 + width, values.count)]) }
   }
@@ -48,7 +50,8 @@ enum VertexIdentityAttributes {
   static func expectCarried(
     _ result: Skeleton, from original: Skeleton, rows: [Int], sourceLocation: SourceLocation = #_sourceLocation
   ) throws {
-    #expect(result.attributes.map(\.descriptor) == original.attributes.map(\.descriptor), sourceLocation: sourceLocation)
+    #expect(
+      result.attributes.map(\.descriptor) == original.attributes.map(\.descriptor), sourceLocation: sourceLocation)
     for (carried, source) in zip(result.attributes, original.attributes) {
       let sourceRows = try Self.rows(source)
       #expect(try Self.rows(carried) == rows.map { sourceRows[$0] }, "\(source.name)", sourceLocation: sourceLocation)
@@ -74,8 +77,10 @@ struct TransformTests {
 
   @Test("Merging two fragments concatenates vertices and attributes and shifts the second's edges")
   func mergeReindexes() throws {
-    let first = Skeleton(vertices: [Vertex(0, 0, 0), Vertex(1, 0, 0), Vertex(2, 0, 0)], edges: [Edge(0, 1), Edge(1, 2)], radii: [1, 2, 3])
-    let second = Skeleton(id: 9, vertices: [Vertex(5, 0, 0), Vertex(6, 0, 0)], edges: [Edge(1, 0)], radii: [4, 5], vertexTypes: [2, 3])
+    let first = Skeleton(
+      vertices: [Vertex(0, 0, 0), Vertex(1, 0, 0), Vertex(2, 0, 0)], edges: [Edge(0, 1), Edge(1, 2)], radii: [1, 2, 3])
+    let second = Skeleton(
+      id: 9, vertices: [Vertex(5, 0, 0), Vertex(6, 0, 0)], edges: [Edge(1, 0)], radii: [4, 5], vertexTypes: [2, 3])
     let merged = try Skeleton.merged([first, second])
     #expect(merged.id == 9)
     #expect(merged.vertices == [Vertex(0, 0, 0), Vertex(1, 0, 0), Vertex(2, 0, 0), Vertex(5, 0, 0), Vertex(6, 0, 0)])
@@ -115,8 +120,10 @@ struct TransformTests {
     #expect(try merged.attribute(named: "i8")?.values(as: Int8.self) == [-1, -2, -1, -2, -3])
     // The result encodes: every attribute holds one row per vertex.
     let descriptors = merged.attributes.map(\.descriptor)
-    #expect(try Skeleton(precomputed: merged.precomputed(), attributes: descriptors) == Skeleton(
-      vertices: merged.vertices, edges: merged.edges, attributes: merged.attributes))
+    #expect(
+      try Skeleton(precomputed: merged.precomputed(), attributes: descriptors)
+        == Skeleton(
+          vertices: merged.vertices, edges: merged.edges, attributes: merged.attributes))
   }
 
   @Test("Fragments with other attributes are refused; empty fragments are not checked")
@@ -129,7 +136,10 @@ struct TransformTests {
     }
     var swapped = Self.path(from: 3, count: 2)
     swapped.attributes.reverse()
-    #expect(throws: SkeletonError.attributeMismatch(expected: AttributeDescriptor.defaults, found: AttributeDescriptor.defaults.reversed())) {
+    #expect(
+      throws: SkeletonError.attributeMismatch(
+        expected: AttributeDescriptor.defaults, found: AttributeDescriptor.defaults.reversed())
+    ) {
       try Skeleton.merged([withDefaults, swapped])
     }
     var float64Radius = Self.path(from: 3, count: 2)
@@ -205,7 +215,9 @@ struct TransformTests {
   @Test("Consolidating keeps the first orientation and order, isolated vertices, and tells -0.0 from 0.0")
   func consolidateDetails() throws {
     let skeleton = Skeleton(
-      vertices: [Vertex(1, 1, 1), Vertex(0, 0, 0), Vertex(-0.0, 0, 0), Vertex(1, 1, 1), Vertex(9, 9, 9), Vertex(0, 0, 0)],
+      vertices: [
+        Vertex(1, 1, 1), Vertex(0, 0, 0), Vertex(-0.0, 0, 0), Vertex(1, 1, 1), Vertex(9, 9, 9), Vertex(0, 0, 0),
+      ],
       edges: [Edge(3, 1), Edge(0, 5), Edge(2, 0), Edge(1, 2), Edge(2, 1), Edge(5, 1)])
     let consolidated = skeleton.consolidated()
     // Order of first occurrence: (1,1,1), (0,0,0), (-0,0,0), (9,9,9).
@@ -230,7 +242,8 @@ struct TransformTests {
     #expect(consolidated.vertices == [Vertex(0, 0, 0), Vertex(1, 0, 0), Vertex(2, 0, 0)])
     #expect(consolidated.edges == [Edge(0, 1), Edge(0, 2), Edge(1, 2)])
     try VertexIdentityAttributes.expectCarried(consolidated, from: skeleton, rows: [0, 1, 3])
-    #expect(try consolidated.attribute(named: "offsets")?.values(as: Int16.self) == [0, 0, 1000, 1, -1, 1001, 3, -3, 1003])
+    #expect(
+      try consolidated.attribute(named: "offsets")?.values(as: Int16.self) == [0, 0, 1000, 1, -1, 1001, 3, -3, 1003])
   }
 
   @Test("Operations never trap on edges naming missing vertices or short attributes")
@@ -282,10 +295,13 @@ struct TransformTests {
     var generator = SeededGenerator(seed: 41)
     let count = 200
     let vertices = (0..<count).map { _ in
-      Vertex(Float.random(in: 0..<10, using: &generator), Float.random(in: 0..<10, using: &generator), Float.random(in: 0..<10, using: &generator))
+      Vertex(
+        Float.random(in: 0..<10, using: &generator), Float.random(in: 0..<10, using: &generator),
+        Float.random(in: 0..<10, using: &generator))
     }
     let edges = (1..<count).map { Edge(UInt32($0), UInt32(Int.random(in: 0..<$0, using: &generator))) }
-    let skeleton = Skeleton(vertices: vertices, edges: edges, attributes: VertexIdentityAttributes.every(vertexCount: count))
+    let skeleton = Skeleton(
+      vertices: vertices, edges: edges, attributes: VertexIdentityAttributes.every(vertexCount: count))
     let box = BoundingBox(minimum: Vertex(2, 2, 2), maximum: Vertex(7, 7, 7))
     let cropped = skeleton.cropped(to: box)
     let kept = vertices.indices.filter { box.contains(vertices[$0]) }

@@ -23,12 +23,16 @@ struct SkeletonRecord: Decodable, Sendable, CustomTestStringConvertible {
   var testDescription: String { name }
 
   var descriptors: [AttributeDescriptor] {
-    attributes.map { AttributeDescriptor(name: $0.id, dataType: DataType(rawValue: $0.data_type)!, valuesPerVertex: $0.num_components) }
+    attributes.map {
+      AttributeDescriptor(name: $0.id, dataType: DataType(rawValue: $0.data_type)!, valuesPerVertex: $0.num_components)
+    }
   }
 
   /// Checks `skeleton` against the record: every vertex, edge and attribute value.
   func check(_ skeleton: Skeleton, sourceLocation: SourceLocation = #_sourceLocation) throws {
-    #expect(skeleton.vertices == vertices.map { Vertex(Float($0[0]), Float($0[1]), Float($0[2])) }, sourceLocation: sourceLocation)
+    #expect(
+      skeleton.vertices == vertices.map { Vertex(Float($0[0]), Float($0[1]), Float($0[2])) },
+      sourceLocation: sourceLocation)
     #expect(skeleton.edges == edges.map { Edge($0[0], $0[1]) }, sourceLocation: sourceLocation)
     if vertices.isEmpty {
       // A skeleton without vertices encodes its attributes as zero bytes: they cannot be told apart from none.
@@ -38,8 +42,12 @@ struct SkeletonRecord: Decodable, Sendable, CustomTestStringConvertible {
     #expect(skeleton.attributes.map(\.descriptor) == descriptors, sourceLocation: sourceLocation)
     for (attribute, expected) in zip(skeleton.attributes, attributes) {
       switch attribute.dataType {
-      case .float32: #expect(try attribute.values(as: Float.self) == expected.values.map { Float($0) }, sourceLocation: sourceLocation)
-      case .uint8: #expect(try attribute.values(as: UInt8.self) == expected.values.map { UInt8($0) }, sourceLocation: sourceLocation)
+      case .float32:
+        #expect(
+          try attribute.values(as: Float.self) == expected.values.map { Float($0) }, sourceLocation: sourceLocation)
+      case .uint8:
+        #expect(
+          try attribute.values(as: UInt8.self) == expected.values.map { UInt8($0) }, sourceLocation: sourceLocation)
       default: Issue.record("unexpected type \(attribute.dataType) in the vectors", sourceLocation: sourceLocation)
       }
     }
@@ -61,8 +69,9 @@ struct SkeletonManifest: Decodable, Sendable {
 
 @Suite("Skeleton reference vectors")
 struct SkeletonVectorTests {
-  @Test("Every osteoid skeleton decodes as its manifest says and re-encodes to identical bytes",
-        arguments: SkeletonManifest.shared.skeletons)
+  @Test(
+    "Every osteoid skeleton decodes as its manifest says and re-encodes to identical bytes",
+    arguments: SkeletonManifest.shared.skeletons)
   func vector(_ record: SkeletonRecord) throws {
     let bytes = try Fixtures.data(try #require(record.file))
     let skeleton = try Skeleton(precomputed: bytes, id: record.id, attributes: record.descriptors)
@@ -106,7 +115,8 @@ struct SkeletonVectorTests {
   func fragmentRoundTrip() throws {
     let url = Fixtures.url(SkeletonManifest.shared.fragments.file)
     let original = try TypedMapBuffer<Skeleton>(contentsOf: url).dictionary()
-    let rewritten = try TypedMapBuffer<Skeleton>(TypedMapBuffer<Skeleton>.encode(original, writer: MapBufferWriter(compression: .zstd)))
+    let rewritten = try TypedMapBuffer<Skeleton>(
+      TypedMapBuffer<Skeleton>.encode(original, writer: MapBufferWriter(compression: .zstd)))
     #expect(try rewritten.dictionary() == original)
     // Uncompressed items are the precomputed bytes themselves.
     let plain = try MapBuffer(TypedMapBuffer<Skeleton>.encode(original))

@@ -206,7 +206,9 @@ public final class NginxServer: Sendable {
     defer { close(descriptor) }
     var address = loopbackAddress(port: port)
     return withUnsafePointer(to: &address) {
-      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+        connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+      }
     } == 0
   }
 }
@@ -235,7 +237,9 @@ private func loopbackSocket(listening: Bool) throws -> (descriptor: Int32, port:
   guard descriptor >= 0 else { throw NginxServer.Failure(description: "socket: errno \(errno)") }
   var address = loopbackAddress(port: 0)
   let bound = withUnsafePointer(to: &address) {
-    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+      bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+    }
   }
   guard bound == 0, !listening || listen(descriptor, 64) == 0 else {
     let code = errno

@@ -24,7 +24,8 @@ public enum ReferencePython {
     guard FileManager.default.isExecutableFile(atPath: executable.path) else {
       throw try TestRequirement.missing(
         "no Python reference at \(executable.path)",
-        failure: Failure(description: "no Python reference at \(executable.path): run Scripts/setup, which creates the venv"))
+        failure: Failure(
+          description: "no Python reference at \(executable.path): run Scripts/setup, which creates the venv"))
     }
     let process = Process()
     process.executableURL = executable
@@ -53,7 +54,8 @@ public enum ReferencePython {
     errorOutput = errorBuffer
     process.waitUntilExit()
     guard process.terminationStatus == 0 else {
-      throw Failure(description: "python exited \(process.terminationStatus): \(String(decoding: errorOutput, as: UTF8.self))")
+      throw Failure(
+        description: "python exited \(process.terminationStatus): \(String(decoding: errorOutput, as: UTF8.self))")
     }
     return output
   }

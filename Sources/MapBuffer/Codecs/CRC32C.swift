@@ -32,4 +32,3 @@ public enum CRC32C {
     mb_crc32c_portable(initial, bytes.baseAddress, bytes.count)
   }
 }
-

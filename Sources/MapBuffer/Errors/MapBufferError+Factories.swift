@@ -90,7 +90,9 @@ extension MapBufferError {
   }
 
   /// A compression level outside the codec's range was requested.
-  public static func invalidCompressionLevel(_ level: Int, compression: MapBuffer.Compression, valid: ClosedRange<Int>) -> Self {
+  public static func invalidCompressionLevel(_ level: Int, compression: MapBuffer.Compression, valid: ClosedRange<Int>)
+    -> Self
+  {
     Self(.invalidCompressionLevel(level, compression: compression, valid: valid))
   }
 

@@ -164,13 +164,17 @@ extension MapBufferError {
       case let .unsupportedValueType(type):
         return "unsupported IntMap value type \(type) (only 3, u64, is defined)"
       case let .indexExceedsSource(keyCount, indexEnd, sourceSize):
-        return "the header claims \(keyCount) keys, whose index ends at byte \(indexEnd), past the end of the \(sourceSize)-byte source"
+        return
+          "the header claims \(keyCount) keys, whose index ends at byte \(indexEnd), past the end of the \(sourceSize)-byte source"
       case let .itemOutOfBounds(key, position, start, end, sourceSize):
-        return "item of key \(key) (index position \(position)) spans bytes \(start)..<\(end), outside the data region of the \(sourceSize)-byte source"
+        return
+          "item of key \(key) (index position \(position)) spans bytes \(start)..<\(end), outside the data region of the \(sourceSize)-byte source"
       case let .missingChecksum(key, position, storedSize):
-        return "item of key \(key) (index position \(position)) holds \(storedSize) bytes, too few for its 4-byte checksum"
+        return
+          "item of key \(key) (index position \(position)) holds \(storedSize) bytes, too few for its 4-byte checksum"
       case let .checksumMismatch(key, position, stored, computed):
-        return "checksum mismatch for key \(key) (index position \(position)): stored \(Self.hex32(stored)), computed \(Self.hex32(computed))"
+        return
+          "checksum mismatch for key \(key) (index position \(position)): stored \(Self.hex32(stored)), computed \(Self.hex32(computed))"
       case let .decompressionFailed(key, compression, reason):
         return "cannot decompress the \(compression) item of key \(key): \(reason)"
       case let .decodedItemTooLarge(key, limit):
@@ -178,9 +182,11 @@ extension MapBufferError {
       case let .firstOffsetMismatch(expected, found):
         return "the first item starts at byte \(found), not right after the index at byte \(expected)"
       case let .offsetOutOfOrder(position, offset, previous, sourceSize):
-        return "offset \(offset) at index position \(position) is before the previous offset \(previous) or past the end of the \(sourceSize)-byte source"
+        return
+          "offset \(offset) at index position \(position) is before the previous offset \(previous) or past the end of the \(sourceSize)-byte source"
       case let .keysOutOfOrder(position, key, previousKey):
-        return "key \(key) at index position \(position) is not greater than the key before it in sorted order (\(previousKey)): the index is not in Eytzinger order"
+        return
+          "key \(key) at index position \(position) is not greater than the key before it in sorted order (\(previousKey)): the index is not in Eytzinger order"
       case let .sizeMismatch(expected, actual):
         return "the source holds \(actual) bytes where its header implies \(expected)"
       case let .duplicateKey(key):
@@ -194,7 +200,8 @@ extension MapBufferError {
       case let .compressionFailed(key, compression, reason):
         return "cannot compress the value of key \(key) with \(compression): \(reason)"
       case let .storedSizeMismatch(key, existing, replacement):
-        return "cannot replace the item of key \(key) in place: it stores \(existing) bytes, the replacement \(replacement)"
+        return
+          "cannot replace the item of key \(key) in place: it stores \(existing) bytes, the replacement \(replacement)"
       case let .keyNotFound(key):
         return "key \(key) is not in the map"
       case let .io(operation, path, errno):

@@ -95,9 +95,13 @@ public struct IntMap: Sendable {
     let start = IntMapHeader.byteCount
     let stride = IntMapHeader.entryByteCount
     assert(file.count >= header.entriesRange.upperBound, "the entries must lie inside the source")
-    guard let position = Eytzinger.position(of: key, count: count, label: {
-      file.loadLittleEndianUInt64(at: start &+ stride &* $0)
-    }) else { return nil }
+    guard
+      let position = Eytzinger.position(
+        of: key, count: count,
+        label: {
+          file.loadLittleEndianUInt64(at: start &+ stride &* $0)
+        })
+    else { return nil }
     return file.loadLittleEndianUInt64(at: start &+ stride &* position &+ 8)
   }
 

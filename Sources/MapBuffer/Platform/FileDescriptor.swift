@@ -93,7 +93,8 @@ import Darwin
   ///   (`EISDIR`), ``MapBufferError/notRegularFile(path:)`` for anything else that is not a
   ///   regular file. Nothing is left open on failure.
   public static func openRegularFile(
-    _ path: String, _ mode: AccessMode = .readOnly, followingLinks: Bool = true, relativeTo directory: FileDescriptor? = nil
+    _ path: String, _ mode: AccessMode = .readOnly, followingLinks: Bool = true,
+    relativeTo directory: FileDescriptor? = nil
   ) throws -> (descriptor: FileDescriptor, size: Int) {
     let options: OpenOptions = followingLinks ? [.nonBlocking] : [.nonBlocking, .noFollow]
     let descriptor = try open(path, mode, options: options, relativeTo: directory)

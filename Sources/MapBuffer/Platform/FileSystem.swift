@@ -16,7 +16,9 @@ import Darwin
 @_spi(MapBufferTool) public enum FileSystem {
   /// Renames `source` to `destination`, replacing it atomically if it exists (`rename`).
   public static func rename(_ source: String, to destination: String) throws {
-    _ = try SystemCall.retryingOnInterrupt("rename to \(destination)", path: source) { systemRename(source, destination) }
+    _ = try SystemCall.retryingOnInterrupt("rename to \(destination)", path: source) {
+      systemRename(source, destination)
+    }
   }
 
   /// Removes the name `path` (`unlink`).

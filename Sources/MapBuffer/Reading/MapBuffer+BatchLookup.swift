@@ -32,7 +32,9 @@ extension MapBuffer {
   /// The batch lookup over `file`, all of the map's bytes in memory: the steps of
   /// ``Eytzinger/position(of:count:label:prefetch:)``, interleaved. Tree node `k` (1-based)
   /// sits at byte `16 * k`, and its four grandchildren fill the 64-byte line at byte `64 * k`.
-  private func residentValues(forKeys keys: UnsafeBufferPointer<UInt64>, in file: UnsafeRawBufferPointer) throws -> [Data?] {
+  private func residentValues(forKeys keys: UnsafeBufferPointer<UInt64>, in file: UnsafeRawBufferPointer) throws
+    -> [Data?]
+  {
     let count = header.keyCount
     let levels = Int.bitWidth - count.leadingZeroBitCount
     let coding = itemCoding
@@ -57,8 +59,11 @@ extension MapBuffer {
         // Resolve each search to its node (or 0 when absent), and prefetch its item.
         for lane in 0..<lanes {
           let node = Eytzinger.candidate(afterDescentTo: nodes[lane])
-          if node != 0, file.loadLittleEndianUInt64(at: Self.labelOffset(ofPosition: node &- 1)) == keys[groupStart &+ lane] {
-            let start = Int(truncatingIfNeeded: file.loadLittleEndianUInt64(at: Self.labelOffset(ofPosition: node &- 1) &+ 8))
+          if node != 0,
+            file.loadLittleEndianUInt64(at: Self.labelOffset(ofPosition: node &- 1)) == keys[groupStart &+ lane]
+          {
+            let start = Int(
+              truncatingIfNeeded: file.loadLittleEndianUInt64(at: Self.labelOffset(ofPosition: node &- 1) &+ 8))
             if start >= 0, start < file.count {
               mb_prefetch(base + start)
               if start &+ 64 < file.count { mb_prefetch(base + (start &+ 64)) }

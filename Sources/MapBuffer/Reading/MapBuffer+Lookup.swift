@@ -12,7 +12,9 @@ package struct ItemLocation: Sendable, Equatable {
   ///
   /// - Throws: ``MapBufferError/itemOutOfBounds(key:position:start:end:sourceSize:)`` naming `key`.
   @inline(__always)
-  package init(checkingKey key: UInt64, position: Int, start: UInt64, end: UInt64, dataStart: Int, sourceSize: Int) throws {
+  package init(checkingKey key: UInt64, position: Int, start: UInt64, end: UInt64, dataStart: Int, sourceSize: Int)
+    throws
+  {
     guard start >= UInt64(dataStart), start <= end, end <= UInt64(sourceSize) else {
       throw MapBufferError.itemOutOfBounds(key: key, position: position, start: start, end: end, sourceSize: sourceSize)
     }
@@ -84,7 +86,8 @@ extension MapBuffer {
   ) throws -> Result {
     let coding = itemCoding
     if let result = try residentAccess.withResidentBytes({ file in
-      try coding.withValue(of: UnsafeRawBufferPointer(rebasing: file[location.range]), key: key, position: location.position, body)
+      try coding.withValue(
+        of: UnsafeRawBufferPointer(rebasing: file[location.range]), key: key, position: location.position, body)
     }) {
       return result
     }
@@ -139,7 +142,8 @@ extension MapBuffer {
     let start = offset(position)
     let end = position &+ 1 < header.keyCount ? offset(position &+ 1) : UInt64(source.count)
     return try ItemLocation(
-      checkingKey: key, position: position, start: start, end: end, dataStart: header.dataStart, sourceSize: source.count)
+      checkingKey: key, position: position, start: start, end: end, dataStart: header.dataStart,
+      sourceSize: source.count)
   }
 
   /// The key at index `position`.
@@ -151,7 +155,8 @@ extension MapBuffer {
   package func value(at location: ItemLocation, key: UInt64) throws -> Data {
     let coding = itemCoding
     if let value = try residentAccess.withResidentBytes({ file in
-      try coding.value(of: UnsafeRawBufferPointer(rebasing: file[location.range]), key: key, position: location.position)
+      try coding.value(
+        of: UnsafeRawBufferPointer(rebasing: file[location.range]), key: key, position: location.position)
     }) {
       return value
     }

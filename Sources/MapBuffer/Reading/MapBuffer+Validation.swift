@@ -59,7 +59,8 @@ extension MapBuffer {
           offset: end, previous: start, sourceSize: size)
       }
       if end - start < UInt64(trailer) {
-        throw MapBufferError.missingChecksum(key: labels.word(at: position), position: position, storedSize: Int(end - start))
+        throw MapBufferError.missingChecksum(
+          key: labels.word(at: position), position: position, storedSize: Int(end - start))
       }
     }
     try Self.checkEytzingerOrder(count: count) { labels.word(at: $0) }

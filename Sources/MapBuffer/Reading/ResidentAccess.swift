@@ -54,9 +54,10 @@ extension MapBuffer {
     guard count > 0 else { return nil }
     assert(file.count >= header.dataStart, "the index must lie inside the source")
     let base = file.baseAddress.unsafelyUnwrapped
-    guard let position = Eytzinger.position(
-      of: key, count: count, label: { file.loadLittleEndianUInt64(at: Self.labelOffset(ofPosition: $0)) },
-      prefetch: { mb_prefetch(base + 64 &* $0) })
+    guard
+      let position = Eytzinger.position(
+        of: key, count: count, label: { file.loadLittleEndianUInt64(at: Self.labelOffset(ofPosition: $0)) },
+        prefetch: { mb_prefetch(base + 64 &* $0) })
     else { return nil }
     return try residentLocation(at: position, key: key, in: file)
   }

@@ -54,8 +54,10 @@ extension MapBuffer {
     progress: ((_ consumed: Int, _ total: Int) -> Void)? = nil
   ) throws {
     for input in inputs { try input.validate(.shallow) }
-    let writer = writer ?? MapBufferWriter(
-      compression: inputs.first?.compression ?? .none, formatVersion: inputs.first?.formatVersion ?? 1)
+    let writer =
+      writer
+      ?? MapBufferWriter(
+        compression: inputs.first?.compression ?? .none, formatVersion: inputs.first?.formatVersion ?? 1)
     let builder = try MapBufferStreamingBuilder(writingTo: url, writer: writer, bufferByteLimit: bufferByteLimit)
     let total = inputs.reduce(0) { $0 + $1.count }
     var consumed = 0
@@ -123,7 +125,8 @@ extension MapBuffer {
   private func copyItem(
     at location: ItemLocation, key: UInt64, into builder: MapBufferStreamingBuilder, checksDecoding: Bool
   ) throws {
-    let sameForm = compression == builder.writer.compression && formatVersion == builder.writer.formatVersion
+    let sameForm =
+      compression == builder.writer.compression && formatVersion == builder.writer.formatVersion
       && builder.writer.compressionLevel == nil
     if sameForm {
       let coding = itemCoding

@@ -12,7 +12,8 @@ extension MapBuffer {
   public static func replaceValue(
     forKey key: UInt64, with value: Data, in buffer: inout Data, compressionLevel: Int? = nil
   ) throws {
-    let (location, stored) = try replacement(forKey: key, with: value, in: MapBuffer(buffer), compressionLevel: compressionLevel)
+    let (location, stored) = try replacement(
+      forKey: key, with: value, in: MapBuffer(buffer), compressionLevel: compressionLevel)
     buffer.withUnsafeMutableBytes { bytes in
       stored.withUnsafeBytes { UnsafeMutableRawBufferPointer(rebasing: bytes[location.range]).copyMemory(from: $0) }
     }

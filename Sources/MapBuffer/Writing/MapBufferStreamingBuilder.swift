@@ -61,7 +61,8 @@ public final class MapBufferStreamingBuilder {
   ) throws {
     try self.init(
       writingTo: url,
-      writer: MapBufferWriter(compression: compression, compressionLevel: compressionLevel, formatVersion: formatVersion),
+      writer: MapBufferWriter(
+        compression: compression, compressionLevel: compressionLevel, formatVersion: formatVersion),
       bufferByteLimit: bufferByteLimit)
   }
 
@@ -111,10 +112,13 @@ public final class MapBufferStreamingBuilder {
       encoded = [Data](repeating: Data(), count: items.count)
       try encoded.withUnsafeMutableBufferPointer { buffer in
         let output = SendableBuffer(buffer)
-        try ParallelChunks.forEach(count: items.count, minimumChunk: 16, concurrency: writer.maximumConcurrency) { chunk in
+        try ParallelChunks.forEach(count: items.count, minimumChunk: 16, concurrency: writer.maximumConcurrency) {
+          chunk in
           for index in chunk where !items[index].isStored {
             let item = items[index]
-            output.base[index] = try item.bytes.withUnsafeBytes { try coding.storedItem(for: $0, key: item.key, level: level) }
+            output.base[index] = try item.bytes.withUnsafeBytes {
+              try coding.storedItem(for: $0, key: item.key, level: level)
+            }
           }
         }
       }

@@ -162,9 +162,11 @@ public struct MapBufferWriter: Sendable {
       memory.deallocate()
       throw error
     }
-    return Data(bytesNoCopy: memory.baseAddress!, count: size, deallocator: .custom { pointer, _ in
-      pointer.deallocate()
-    })
+    return Data(
+      bytesNoCopy: memory.baseAddress!, count: size,
+      deallocator: .custom { pointer, _ in
+        pointer.deallocate()
+      })
   }
 }
 
@@ -191,7 +193,8 @@ extension MapBuffer {
     encoding items: [UInt64: Data], compression: Compression = .none,
     compressionLevel: Int? = nil, formatVersion: UInt8 = 1
   ) throws {
-    let writer = MapBufferWriter(compression: compression, compressionLevel: compressionLevel, formatVersion: formatVersion)
+    let writer = MapBufferWriter(
+      compression: compression, compressionLevel: compressionLevel, formatVersion: formatVersion)
     try self.init(writer.encode(items))
   }
 
@@ -202,7 +205,8 @@ extension MapBuffer {
     encoding pairs: some Sequence<(UInt64, Data)>, compression: Compression = .none,
     compressionLevel: Int? = nil, formatVersion: UInt8 = 1
   ) throws {
-    let writer = MapBufferWriter(compression: compression, compressionLevel: compressionLevel, formatVersion: formatVersion)
+    let writer = MapBufferWriter(
+      compression: compression, compressionLevel: compressionLevel, formatVersion: formatVersion)
     try self.init(writer.encode(pairs))
   }
 

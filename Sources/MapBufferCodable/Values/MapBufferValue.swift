@@ -77,7 +77,8 @@ extension String: MapBufferValue {
     // exactly the item's bytes only when they were valid: one specialized pass and a compare,
     // where `String(validating:as:)` runs generic code.
     let string = String(decoding: bytes, as: UTF8.self)
-    let same = string.utf8.count == bytes.count
+    let same =
+      string.utf8.count == bytes.count
       && (string.utf8.withContiguousStorageIfAvailable { $0.elementsEqual(bytes) } ?? string.utf8.elementsEqual(bytes))
     guard same else { throw MapBufferValueError.invalidUTF8(byteCount: bytes.count) }
     self = string

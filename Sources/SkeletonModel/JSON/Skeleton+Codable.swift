@@ -54,8 +54,10 @@ extension Skeleton: Codable {
             in: entries,
             debugDescription: "attribute \(descriptor.name) holds \(bytes.count) bytes, not one row per vertex")
         }
-        attributes.append(VertexAttribute(
-          name: descriptor.name, dataType: descriptor.dataType, valuesPerVertex: descriptor.valuesPerVertex, bytes: bytes))
+        attributes.append(
+          VertexAttribute(
+            name: descriptor.name, dataType: descriptor.dataType, valuesPerVertex: descriptor.valuesPerVertex,
+            bytes: bytes))
       }
     } else {
       if let radii { attributes.append(VertexAttribute(name: VertexAttribute.radiusName, values: radii)) }
@@ -155,7 +157,9 @@ private struct AttributeEntry: Codable {
 /// Attribute values as JSON numbers, by data type.
 enum AttributeJSON {
   /// Reads numbers of `dataType` until the end of `list`, as little-endian bytes.
-  static func decodeValues(of dataType: VertexAttribute.DataType, from list: inout any UnkeyedDecodingContainer) throws -> Data {
+  static func decodeValues(of dataType: VertexAttribute.DataType, from list: inout any UnkeyedDecodingContainer) throws
+    -> Data
+  {
     switch dataType {
     case .int8: try bytes(of: Int8.self, from: &list)
     case .uint8: try bytes(of: UInt8.self, from: &list)

@@ -22,7 +22,9 @@ extension Skeleton {
       try out.write(id.map { String($0) } ?? "null")
       try out.write(", \"vertices\": [")
       for (index, vertex) in vertices.enumerated() {
-        try out.write("\(index == 0 ? "" : ", ")[\(Self.jsonNumber(vertex.x)), \(Self.jsonNumber(vertex.y)), \(Self.jsonNumber(vertex.z))]")
+        try out.write(
+          "\(index == 0 ? "" : ", ")[\(Self.jsonNumber(vertex.x)), \(Self.jsonNumber(vertex.y)), \(Self.jsonNumber(vertex.z))]"
+        )
       }
       try out.write("], \"edges\": [")
       for (index, edge) in edges.enumerated() {
@@ -44,7 +46,8 @@ extension Skeleton {
       try out.write(", \"attributes\": [")
       for (index, attribute) in attributes.enumerated() {
         if index > 0 { try out.write(", ") }
-        try out.write("{\"id\": \(Self.jsonString(attribute.name)), \"data_type\": \"\(attribute.dataType.rawValue)\", ")
+        try out.write(
+          "{\"id\": \(Self.jsonString(attribute.name)), \"data_type\": \"\(attribute.dataType.rawValue)\", ")
         try out.write("\"num_components\": \(attribute.valuesPerVertex)")
         if !inlined.contains(index) {
           try out.write(", \"values\": ")

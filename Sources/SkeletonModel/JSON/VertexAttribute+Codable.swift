@@ -21,9 +21,11 @@ extension VertexAttribute: Codable {
     guard descriptor.valuesPerVertex >= 1, bytes.count % rowWidth == 0 else {
       throw DecodingError.dataCorruptedError(
         forKey: .values, in: container,
-        debugDescription: "\(bytes.count / descriptor.dataType.byteWidth) values do not fill rows of \(descriptor.valuesPerVertex)")
+        debugDescription:
+          "\(bytes.count / descriptor.dataType.byteWidth) values do not fill rows of \(descriptor.valuesPerVertex)")
     }
-    self.init(name: descriptor.name, dataType: descriptor.dataType, valuesPerVertex: descriptor.valuesPerVertex, bytes: bytes)
+    self.init(
+      name: descriptor.name, dataType: descriptor.dataType, valuesPerVertex: descriptor.valuesPerVertex, bytes: bytes)
   }
 
   /// Encodes the layout and the values.

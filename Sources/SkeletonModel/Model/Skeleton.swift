@@ -31,7 +31,8 @@ public struct Skeleton: Sendable, Hashable {
   }
 
   /// A skeleton with the default attributes: radii and SWC vertex types (zeros when not given).
-  public init(id: UInt64? = nil, vertices: [Vertex], edges: [Edge], radii: [Float]? = nil, vertexTypes: [UInt8]? = nil) {
+  public init(id: UInt64? = nil, vertices: [Vertex], edges: [Edge], radii: [Float]? = nil, vertexTypes: [UInt8]? = nil)
+  {
     self.init(id: id, vertices: vertices, edges: edges)
     self.radii = radii ?? [Float](repeating: 0, count: vertices.count)
     self.vertexTypes = vertexTypes ?? [UInt8](repeating: 0, count: vertices.count)

@@ -126,7 +126,9 @@ public struct SkeletonError: MapBufferCodedError, Sendable, Equatable, CustomStr
     Self(.invalidComponentCount(name: name, componentCount: componentCount))
   }
   /// An attribute was read as another type than it holds.
-  public static func attributeTypeMismatch(name: String, stored: VertexAttribute.DataType, requested: VertexAttribute.DataType) -> Self {
+  public static func attributeTypeMismatch(
+    name: String, stored: VertexAttribute.DataType, requested: VertexAttribute.DataType
+  ) -> Self {
     Self(.attributeTypeMismatch(name: name, stored: stored, requested: requested))
   }
   /// Fragments to merge carry different attributes.

@@ -53,7 +53,8 @@ extension Skeleton {
         }
         let expected = attribute.descriptor.byteCount(forVertexCount: fragment.vertices.count) ?? .max
         guard attribute.bytes.count == expected else {
-          throw SkeletonError.attributeSizeMismatch(name: attribute.name, byteCount: attribute.bytes.count, expected: expected)
+          throw SkeletonError.attributeSizeMismatch(
+            name: attribute.name, byteCount: attribute.bytes.count, expected: expected)
         }
       }
     }
@@ -149,7 +150,8 @@ extension Skeleton {
     var newEdges: [Edge] = []
     for edge in edges {
       guard Int(edge.a) < vertices.count, Int(edge.b) < vertices.count,
-            let a = remap[Int(edge.a)], let b = remap[Int(edge.b)] else { continue }
+        let a = remap[Int(edge.a)], let b = remap[Int(edge.b)]
+      else { continue }
       newEdges.append(Edge(a, b))
     }
     return Skeleton(
@@ -172,7 +174,8 @@ extension Skeleton {
   }
 
   private static func gatherRows(of attribute: VertexAttribute, rows: some Collection<Int>) -> Data {
-    let (width, widthOverflow) = max(0, attribute.valuesPerVertex).multipliedReportingOverflow(by: attribute.dataType.byteWidth)
+    let (width, widthOverflow) = max(0, attribute.valuesPerVertex).multipliedReportingOverflow(
+      by: attribute.dataType.byteWidth)
     let (size, sizeOverflow) = rows.count.multipliedReportingOverflow(by: width)
     guard !widthOverflow, !sizeOverflow, width > 0 else { return Data() }
     var out = Data(count: size)

@@ -26,7 +26,9 @@ extension Skeleton {
   }
 
   /// Decodes a skeleton from precomputed bytes in memory; see ``init(precomputed:id:attributes:)-(Data,_,_)``.
-  public init(precomputed raw: UnsafeRawBufferPointer, id: UInt64? = nil, attributes descriptors: [AttributeDescriptor]? = nil) throws {
+  public init(
+    precomputed raw: UnsafeRawBufferPointer, id: UInt64? = nil, attributes descriptors: [AttributeDescriptor]? = nil
+  ) throws {
     guard raw.count >= 8 else {
       throw SkeletonError.truncated(byteCount: raw.count, required: 8, vertexCount: 0, edgeCount: 0)
     }
@@ -35,10 +37,13 @@ extension Skeleton {
     let verticesEnd = 8 + 12 * Int(vertexCount)
     let edgesEnd = verticesEnd + 8 * Int(edgeCount)
     guard raw.count >= edgesEnd else {
-      throw SkeletonError.truncated(byteCount: raw.count, required: edgesEnd, vertexCount: vertexCount, edgeCount: edgeCount)
+      throw SkeletonError.truncated(
+        byteCount: raw.count, required: edgesEnd, vertexCount: vertexCount, edgeCount: edgeCount)
     }
-    let vertices = Self.bulkCopy(Vertex.self, count: Int(vertexCount), from: UnsafeRawBufferPointer(rebasing: raw[8..<verticesEnd]))
-    let edges = Self.bulkCopy(Edge.self, count: Int(edgeCount), from: UnsafeRawBufferPointer(rebasing: raw[verticesEnd..<edgesEnd]))
+    let vertices = Self.bulkCopy(
+      Vertex.self, count: Int(vertexCount), from: UnsafeRawBufferPointer(rebasing: raw[8..<verticesEnd]))
+    let edges = Self.bulkCopy(
+      Edge.self, count: Int(edgeCount), from: UnsafeRawBufferPointer(rebasing: raw[verticesEnd..<edgesEnd]))
     for (index, edge) in edges.enumerated() where edge.a >= vertexCount || edge.b >= vertexCount {
       throw SkeletonError.edgeOutOfRange(edge: index, vertex: max(edge.a, edge.b), vertexCount: Int(vertexCount))
     }
@@ -55,9 +60,10 @@ extension Skeleton {
           let end = overflow ? Int.max : sum
           throw SkeletonError.attributeOutOfBounds(name: descriptor.name, end: end, byteCount: raw.count)
         }
-        attributes.append(VertexAttribute(
-          name: descriptor.name, dataType: descriptor.dataType, valuesPerVertex: descriptor.valuesPerVertex,
-          bytes: Data(UnsafeRawBufferPointer(rebasing: raw[start..<(start + size)]))))
+        attributes.append(
+          VertexAttribute(
+            name: descriptor.name, dataType: descriptor.dataType, valuesPerVertex: descriptor.valuesPerVertex,
+            bytes: Data(UnsafeRawBufferPointer(rebasing: raw[start..<(start + size)]))))
         start += size
       }
     }
@@ -81,7 +87,8 @@ extension Skeleton {
       }
       let expected = attribute.descriptor.byteCount(forVertexCount: vertices.count) ?? .max
       guard attribute.bytes.count == expected else {
-        throw SkeletonError.attributeSizeMismatch(name: attribute.name, byteCount: attribute.bytes.count, expected: expected)
+        throw SkeletonError.attributeSizeMismatch(
+          name: attribute.name, byteCount: attribute.bytes.count, expected: expected)
       }
       size += expected
     }
@@ -95,7 +102,9 @@ extension Skeleton {
   }
 
   /// `count` values of a plain type whose layout is the encoding's, copied in one go.
-  private static func bulkCopy<Element: BitwiseCopyable>(_ type: Element.Type, count: Int, from raw: UnsafeRawBufferPointer) -> [Element] {
+  private static func bulkCopy<Element: BitwiseCopyable>(
+    _ type: Element.Type, count: Int, from raw: UnsafeRawBufferPointer
+  ) -> [Element] {
     precondition(MemoryLayout<Element>.stride * count == raw.count, "\(Element.self) layout differs from the encoding")
     return [Element](unsafeUninitializedCapacity: count) { buffer, initialized in
       UnsafeMutableRawBufferPointer(buffer).copyMemory(from: raw)

@@ -92,7 +92,8 @@ public struct SkeletonLayerInfo: Sendable, Hashable, Codable {
     transform = try container.decodeIfPresent([Double].self, forKey: .transform)
     if let transform, transform.count != 12 {
       throw DecodingError.dataCorruptedError(
-        forKey: .transform, in: container, debugDescription: "a transform has 12 numbers (3×4), found \(transform.count)")
+        forKey: .transform, in: container,
+        debugDescription: "a transform has 12 numbers (3×4), found \(transform.count)")
     }
     vertexAttributes = try container.decodeIfPresent([AttributeDescriptor].self, forKey: .vertexAttributes) ?? []
     for attribute in vertexAttributes where attribute.valuesPerVertex < 1 {

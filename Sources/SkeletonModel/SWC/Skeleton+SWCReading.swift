@@ -101,7 +101,8 @@ private struct SWCParser {
         line: lineNumber, reason: "expected 7 columns (id type x y z radius parent), found \(fields.count)")
     }
     func failure(_ column: Int, _ what: String) -> SkeletonError {
-      .invalidSWC(line: lineNumber, reason: "column \(column + 1) (\(Self.columnNames[column])) '\(fields[column])' \(what)")
+      .invalidSWC(
+        line: lineNumber, reason: "column \(column + 1) (\(Self.columnNames[column])) '\(fields[column])' \(what)")
     }
     func integer(_ column: Int) throws -> Int {
       guard let value = Int(fields[column]) else { throw failure(column, "is not an integer") }

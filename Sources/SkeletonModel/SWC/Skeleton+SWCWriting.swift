@@ -46,7 +46,8 @@ extension Skeleton {
           // One string per line: the numbers are small strings, and one append per line is
           // faster than appending field by field, in debug builds by far.
           try out.write(
-            "\(position + 1) \(type(vertex)) \(point.x.description) \(point.y.description) \(point.z.description) \(radius(vertex).description) \(parent < 0 ? -1 : parent + 1)\n")
+            "\(position + 1) \(type(vertex)) \(point.x.description) \(point.y.description) \(point.z.description) \(radius(vertex).description) \(parent < 0 ? -1 : parent + 1)\n"
+          )
         }
       }
     }
@@ -67,9 +68,11 @@ extension Skeleton {
   private func withDefaultAttributeColumns(
     _ body: (_ radius: (Int) -> Float, _ type: (Int) -> UInt8) throws -> Void
   ) throws {
-    let radiusBytes = attribute(named: VertexAttribute.radiusName)
+    let radiusBytes =
+      attribute(named: VertexAttribute.radiusName)
       .flatMap { $0.descriptor == AttributeDescriptor.defaults[0] ? $0.bytes : nil } ?? Data()
-    let typeBytes = attribute(named: VertexAttribute.vertexTypesName)
+    let typeBytes =
+      attribute(named: VertexAttribute.vertexTypesName)
       .flatMap { $0.descriptor == AttributeDescriptor.defaults[1] ? $0.bytes : nil } ?? Data()
     try radiusBytes.withUnsafeBytes { radii in
       try typeBytes.withUnsafeBytes { types in

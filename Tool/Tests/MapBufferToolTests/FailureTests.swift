@@ -76,8 +76,9 @@ enum ReadingCommand: String, CaseIterable, Sendable, CustomStringConvertible {
 
 @Suite("mapbuffer failures")
 struct FailureTests {
-  @Test("every reading command, every bad input: one clear line naming the path, non-zero exit, nothing written",
-        arguments: ReadingCommand.allCases, BadInput.allCases)
+  @Test(
+    "every reading command, every bad input: one clear line naming the path, non-zero exit, nothing written",
+    arguments: ReadingCommand.allCases, BadInput.allCases)
   func badInput(command: ReadingCommand, input: BadInput) throws {
     try withTemporaryDirectory { directory in
       let url = directory.appendingPathComponent("input.mb")
@@ -91,8 +92,9 @@ struct FailureTests {
     }
   }
 
-  @Test("a truncated data region: commands reading items fail naming the path; header commands still answer",
-        arguments: ["none", "zstd"])
+  @Test(
+    "a truncated data region: commands reading items fail naming the path; header commands still answer",
+    arguments: ["none", "zstd"])
   func truncatedData(codec: String) throws {
     try withTemporaryDirectory { directory in
       let original = try Fixtures.data("mapbuffer/v1-\(codec)-100.mb")
@@ -110,10 +112,12 @@ struct FailureTests {
         expectOneLineFailure(try ToolRunner.run(arguments), "\(arguments)", mentioning: [url.path], status: 1)
       }
       let output = directory.appendingPathComponent("out")
-      expectOneLineFailure(try ToolRunner.run(["unpack", url.path, "-o", output.path]), "unpack", mentioning: [url.path])
+      expectOneLineFailure(
+        try ToolRunner.run(["unpack", url.path, "-o", output.path]), "unpack", mentioning: [url.path])
       #expect(!FileManager.default.fileExists(atPath: output.appendingPathComponent(String(lastKey)).path))
       let transcoded = directory.appendingPathComponent("t.mb")
-      expectOneLineFailure(try ToolRunner.run(["transcode", url.path, "-o", transcoded.path]), "transcode", mentioning: [url.path])
+      expectOneLineFailure(
+        try ToolRunner.run(["transcode", url.path, "-o", transcoded.path]), "transcode", mentioning: [url.path])
       #expect(!FileManager.default.fileExists(atPath: transcoded.path))
 
       // The header and index are intact: info and keys work.
@@ -122,13 +126,17 @@ struct FailureTests {
       #expect(keys.output == fixture.sortedKeys.map { "\($0)\n" }.joined())
       let info = try ToolRunner.run(["info", url.path, "--json"])
       expectSuccess(info, "info")
-      #expect((try parseJSONObject(info.standardOutput)["size"] as? NSNumber)?.intValue == original.count - original.count / 4)
+      #expect(
+        (try parseJSONObject(info.standardOutput)["size"] as? NSNumber)?.intValue == original.count - original.count / 4
+      )
     }
   }
 
-  @Test("a key that is not a decimal UInt64: one line naming it", arguments: [
-    "abc", "1.5", "18446744073709551616", "0x10", "1e3", "12 ", "٣",
-  ])
+  @Test(
+    "a key that is not a decimal UInt64: one line naming it",
+    arguments: [
+      "abc", "1.5", "18446744073709551616", "0x10", "1e3", "12 ", "٣",
+    ])
   func badKey(key: String) throws {
     for arguments in [
       ["get", Fixtures.url("mapbuffer/v1-none-8.mb").path, key],
@@ -153,8 +161,9 @@ struct FailureTests {
     expectOneLineFailure(result, "get with key -1", mentioning: ["-1"])
   }
 
-  @Test("pack of a missing directory or of a file: one clear line naming it, nothing written",
-        arguments: ["missing", "file"])
+  @Test(
+    "pack of a missing directory or of a file: one clear line naming it, nothing written",
+    arguments: ["missing", "file"])
   func packBadDirectory(kind: String) throws {
     try withTemporaryDirectory { directory in
       let source = directory.appendingPathComponent("frags")
@@ -173,9 +182,13 @@ struct FailureTests {
       try writeItems([1: Data("a".utf8)], into: source)
       let missingParent = directory.appendingPathComponent("no/such/dir/map.mb")
       let pack = try ToolRunner.run(["pack", source.path, "-o", missingParent.path])
-      expectOneLineFailure(pack, "pack into a missing folder", mentioning: [missingParent.deletingLastPathComponent().path])
-      let transcode = try ToolRunner.run(["transcode", Fixtures.url("mapbuffer/v1-none-8.mb").path, "-o", missingParent.path])
-      expectOneLineFailure(transcode, "transcode into a missing folder", mentioning: [missingParent.deletingLastPathComponent().path])
+      expectOneLineFailure(
+        pack, "pack into a missing folder", mentioning: [missingParent.deletingLastPathComponent().path])
+      let transcode = try ToolRunner.run([
+        "transcode", Fixtures.url("mapbuffer/v1-none-8.mb").path, "-o", missingParent.path,
+      ])
+      expectOneLineFailure(
+        transcode, "transcode into a missing folder", mentioning: [missingParent.deletingLastPathComponent().path])
     }
   }
 

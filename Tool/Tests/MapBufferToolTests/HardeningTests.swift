@@ -56,7 +56,8 @@ private struct RunningTool {
     process.waitUntilExit()
     return (
       process.terminationStatus, process.terminationReason == .uncaughtSignal,
-      String(decoding: try Data(contentsOf: errorURL), as: UTF8.self))
+      String(decoding: try Data(contentsOf: errorURL), as: UTF8.self)
+    )
   }
 }
 
@@ -78,11 +79,19 @@ struct HardeningTests {
       let packed = directory.appendingPathComponent("packed.mb")
       let runs: [(String, [String], URL)] = [
         ("pack", ["pack", source.path, "-o", packed.path], packed),
-        ("transcode", ["transcode", packed.path, "-o", directory.appendingPathComponent("t.mb").path, "--compress", "zstd"],
-         directory.appendingPathComponent("t.mb")),
-        ("merge", ["merge", packed.path, "-o", directory.appendingPathComponent("m.mb").path], directory.appendingPathComponent("m.mb")),
-        ("unpack", ["unpack", packed.path, "-o", directory.appendingPathComponent("out").path],
-         directory.appendingPathComponent("out/1")),
+        (
+          "transcode",
+          ["transcode", packed.path, "-o", directory.appendingPathComponent("t.mb").path, "--compress", "zstd"],
+          directory.appendingPathComponent("t.mb")
+        ),
+        (
+          "merge", ["merge", packed.path, "-o", directory.appendingPathComponent("m.mb").path],
+          directory.appendingPathComponent("m.mb")
+        ),
+        (
+          "unpack", ["unpack", packed.path, "-o", directory.appendingPathComponent("out").path],
+          directory.appendingPathComponent("out/1")
+        ),
       ]
       for (name, arguments, output) in runs {
         expectSuccess(try ToolRunner.run(arguments, umask: mask), "\(name) under umask \(mask)")
@@ -102,7 +111,8 @@ struct HardeningTests {
   func packRace() throws {
     try withTemporaryDirectory { directory in
       let source = directory.appendingPathComponent("items")
-      try writeItems(Dictionary(uniqueKeysWithValues: (0..<300).map { (UInt64($0), Data("inside".utf8)) }), into: source)
+      try writeItems(
+        Dictionary(uniqueKeysWithValues: (0..<300).map { (UInt64($0), Data("inside".utf8)) }), into: source)
       let secret = directory.appendingPathComponent("secret")
       try Data("SECRET".utf8).write(to: secret)
       let staging = directory.appendingPathComponent("staging")
@@ -184,8 +194,9 @@ struct HardeningTests {
 
   // MARK: 5. Interrupted writes
 
-  @Test("SIGINT or SIGTERM during transcode, merge or pack: temporaries removed, status 128 + signal",
-        arguments: [("transcode", SIGTERM), ("merge", SIGINT), ("pack", SIGINT)])
+  @Test(
+    "SIGINT or SIGTERM during transcode, merge or pack: temporaries removed, status 128 + signal",
+    arguments: [("transcode", SIGTERM), ("merge", SIGINT), ("pack", SIGINT)])
   func interruptedWrite(command: String, signal: Int32) throws {
     try withTemporaryDirectory { directory in
       let input = directory.appendingPathComponent("big.mb")
@@ -196,7 +207,8 @@ struct HardeningTests {
       var arguments = [command, input.path, "-o", output.path]
       if command == "pack" {
         let items = directory.appendingPathComponent("items")
-        try writeItems(Dictionary(uniqueKeysWithValues: (0..<2000).map { (UInt64($0), Data(count: 32768)) }), into: items)
+        try writeItems(
+          Dictionary(uniqueKeysWithValues: (0..<2000).map { (UInt64($0), Data(count: 32768)) }), into: items)
         arguments = ["pack", items.path, "-o", output.path]
       }
       let tool = try RunningTool(arguments, errorsIn: directory)
@@ -204,7 +216,8 @@ struct HardeningTests {
       #expect(writing, "\(command): no temporary appeared")
       kill(tool.process.processIdentifier, signal)
       let (status, bySignal, error) = try tool.finish()
-      #expect(!bySignal && status == 128 + signal, "\(command): status \(status), by signal \(bySignal), stderr: \(error)")
+      #expect(
+        !bySignal && status == 128 + signal, "\(command): status \(status), by signal \(bySignal), stderr: \(error)")
       let left = try entryNames(of: work)
       #expect(left == [], "\(command) left \(left)")
     }
@@ -267,10 +280,14 @@ struct HardeningTests {
 
   // MARK: 7. Copies of undecodable items
 
-  @Test("transcode and merge refuse an item whose stream is corrupt under a correct checksum; --skip-decode-check copies it")
+  @Test(
+    "transcode and merge refuse an item whose stream is corrupt under a correct checksum; --skip-decode-check copies it"
+  )
   func undecodableCopies() throws {
     try withTemporaryDirectory { directory in
-      var bytes = try MapBufferWriter(compression: .gzip).encode([1: Data(repeating: 7, count: 1000), 2: Data("two".utf8)])
+      var bytes = try MapBufferWriter(compression: .gzip).encode([
+        1: Data(repeating: 7, count: 1000), 2: Data("two".utf8),
+      ])
       let item = try #require(itemLayout(of: bytes).first { $0.key == 1 })
       // The gzip trailer's CRC-32 (8 bytes before the payload's end): zlib finds the damage.
       let payloadEnd = item.range.upperBound - 4
@@ -286,7 +303,9 @@ struct HardeningTests {
         let result = try ToolRunner.run([command, input.path, "-o", output.path])
         expectOneLineFailure(result, command, mentioning: ["key 1"], status: 1)
         #expect(!FileManager.default.fileExists(atPath: output.path))
-        expectSuccess(try ToolRunner.run([command, input.path, "-o", output.path, "--skip-decode-check"]), "\(command) --skip-decode-check")
+        expectSuccess(
+          try ToolRunner.run([command, input.path, "-o", output.path, "--skip-decode-check"]),
+          "\(command) --skip-decode-check")
         try FileManager.default.removeItem(at: output)
       }
     }
@@ -302,14 +321,16 @@ struct HardeningTests {
       let packed = directory.appendingPathComponent(String(repeating: "p", count: length))
       expectSuccess(try ToolRunner.run(["pack", source.path, "-o", packed.path]), "pack to a \(length)-byte name")
       let transcoded = directory.appendingPathComponent(String(repeating: "t", count: length))
-      expectSuccess(try ToolRunner.run(["transcode", packed.path, "-o", transcoded.path, "--compress", "br"]), "transcode")
+      expectSuccess(
+        try ToolRunner.run(["transcode", packed.path, "-o", transcoded.path, "--compress", "br"]), "transcode")
       #expect(try MapBuffer(contentsOf: transcoded)[5] == Data("five".utf8))
     }
   }
 
   // MARK: 11. One key grammar
 
-  @Test("get and skeleton take keys as pack names files: no sign, no leading zeros", arguments: ["+7", "07", "+0", "00"])
+  @Test(
+    "get and skeleton take keys as pack names files: no sign, no leading zeros", arguments: ["+7", "07", "+0", "00"])
   func oneKeyGrammar(key: String) throws {
     try withTemporaryDirectory { directory in
       let map = directory.appendingPathComponent("m.mb")

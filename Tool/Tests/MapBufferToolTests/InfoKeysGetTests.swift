@@ -16,7 +16,8 @@ struct InfoTests {
     #expect(IntMapFixture.all.allSatisfy { $0.entries.count == $0.count })
   }
 
-  @Test("info --json reports what the Python manifest says, for every MapBuffer fixture", arguments: MapBufferFixture.all)
+  @Test(
+    "info --json reports what the Python manifest says, for every MapBuffer fixture", arguments: MapBufferFixture.all)
   func infoJSONMapBuffer(fixture: MapBufferFixture) throws {
     let result = try ToolRunner.run(["info", fixture.path, "--json"])
     expectSuccess(result, "info --json \(fixture)")
@@ -35,7 +36,9 @@ struct InfoTests {
     #expect((json["data_bytes"] as? NSNumber)?.intValue == fixture.size - 16 - 16 * fixture.count)
   }
 
-  @Test("info --json agrees with the library", arguments: ["mapbuffer/v0-br-7.mb", "mapbuffer/large-lzma.mb", "mapbuffer/edge-keys-zstd.mb"])
+  @Test(
+    "info --json agrees with the library",
+    arguments: ["mapbuffer/v0-br-7.mb", "mapbuffer/large-lzma.mb", "mapbuffer/edge-keys-zstd.mb"])
   func infoJSONAgreesWithLibrary(file: String) throws {
     let map = try MapBuffer(contentsOf: Fixtures.url(file))
     let json = try parseJSONObject(try ToolRunner.run(["info", Fixtures.url(file).path, "--json"]).standardOutput)
@@ -134,9 +137,10 @@ struct KeysTests {
   @Test("keys >= 2^63 are printed unsigned, in unsigned order")
   func largeKeys() throws {
     let result = try ToolRunner.run(["keys", Fixtures.url("mapbuffer/edge-keys-none.mb").path])
-    #expect(result.output.split(separator: "\n") == [
-      "0", "1", "4294967296", "9223372036854775807", "9223372036854775808", "18446744073709551615",
-    ])
+    #expect(
+      result.output.split(separator: "\n") == [
+        "0", "1", "4294967296", "9223372036854775807", "9223372036854775808", "18446744073709551615",
+      ])
   }
 
   @Test("keys of a large IntMap with keys across the whole UInt64 range")
@@ -162,7 +166,9 @@ struct GetTests {
   @Test("get writes each value exactly (length and SHA-256 from the Python manifest)", arguments: sampledFixtures)
   func getValues(fixture: MapBufferFixture) throws {
     let keys = fixture.sortedKeys
-    let sample = keys.count <= 10 ? keys : stride(from: 0, to: keys.count, by: max(1, keys.count / 12)).map { keys[$0] } + [keys.last!]
+    let sample =
+      keys.count <= 10
+      ? keys : stride(from: 0, to: keys.count, by: max(1, keys.count / 12)).map { keys[$0] } + [keys.last!]
     for key in sample {
       let result = try ToolRunner.run(["get", fixture.path, String(key)])
       expectSuccess(result, "get \(fixture) \(key)")
@@ -172,11 +178,13 @@ struct GetTests {
     }
   }
 
-  @Test("get --stored writes the stored payload, as the library reports it", arguments: [
-    "mapbuffer/v0-none-8.mb", "mapbuffer/v1-none-8.mb", "mapbuffer/v0-gzip-8.mb", "mapbuffer/v1-gzip-8.mb",
-    "mapbuffer/v0-br-8.mb", "mapbuffer/v1-br-8.mb", "mapbuffer/v0-zstd-8.mb", "mapbuffer/v1-zstd-8.mb",
-    "mapbuffer/v0-lzma-8.mb", "mapbuffer/v1-lzma-8.mb", "mapbuffer/edge-keys-zstd.mb", "mapbuffer/large-br.mb",
-  ])
+  @Test(
+    "get --stored writes the stored payload, as the library reports it",
+    arguments: [
+      "mapbuffer/v0-none-8.mb", "mapbuffer/v1-none-8.mb", "mapbuffer/v0-gzip-8.mb", "mapbuffer/v1-gzip-8.mb",
+      "mapbuffer/v0-br-8.mb", "mapbuffer/v1-br-8.mb", "mapbuffer/v0-zstd-8.mb", "mapbuffer/v1-zstd-8.mb",
+      "mapbuffer/v0-lzma-8.mb", "mapbuffer/v1-lzma-8.mb", "mapbuffer/edge-keys-zstd.mb", "mapbuffer/large-br.mb",
+    ])
   func getStored(file: String) throws {
     let fixture = MapBufferFixture.named(file)
     let map = try MapBuffer(contentsOf: fixture.url)
@@ -194,13 +202,16 @@ struct GetTests {
       if fixture.compression == "none" {
         #expect(sha256Hex(result.standardOutput) == value.sha256)
       } else if value.length > 0 {
-        let magic: [UInt8] = switch fixture.compression {
-        case "gzip": [0x1F, 0x8B]
-        case "zstd": [0x28, 0xB5, 0x2F, 0xFD]
-        case "lzma": [0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00]
-        default: []
-        }
-        #expect(result.standardOutput.starts(with: magic), "\(fixture) key \(key): stored bytes do not start with the codec's magic")
+        let magic: [UInt8] =
+          switch fixture.compression {
+          case "gzip": [0x1F, 0x8B]
+          case "zstd": [0x28, 0xB5, 0x2F, 0xFD]
+          case "lzma": [0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00]
+          default: []
+          }
+        #expect(
+          result.standardOutput.starts(with: magic),
+          "\(fixture) key \(key): stored bytes do not start with the codec's magic")
       }
     }
   }
@@ -222,10 +233,12 @@ struct GetTests {
     }
   }
 
-  @Test("get on an IntMap prints the value in decimal and a newline", arguments: IntMapFixture.all.filter { $0.count > 0 })
+  @Test(
+    "get on an IntMap prints the value in decimal and a newline", arguments: IntMapFixture.all.filter { $0.count > 0 })
   func getIntMap(fixture: IntMapFixture) throws {
     let keys = fixture.entries.keys.sorted()
-    let sample = keys.count <= 10 ? keys : stride(from: 0, to: keys.count, by: keys.count / 10).map { keys[$0] } + [keys.last!]
+    let sample =
+      keys.count <= 10 ? keys : stride(from: 0, to: keys.count, by: keys.count / 10).map { keys[$0] } + [keys.last!]
     for key in sample {
       let result = try ToolRunner.run(["get", fixture.path, String(key)])
       expectSuccess(result, "get \(fixture) \(key)")
@@ -264,7 +277,9 @@ struct GetTests {
       for (key, value) in items {
         let result = try ToolRunner.run(["get", map.path, String(key)])
         expectSuccess(result, "get \(key)")
-        #expect(result.standardOutput == value, "\(codec) key \(key): \(result.standardOutput.count) bytes, expected \(value.count)")
+        #expect(
+          result.standardOutput == value,
+          "\(codec) key \(key): \(result.standardOutput.count) bytes, expected \(value.count)")
       }
     }
   }

@@ -12,7 +12,9 @@ struct MergeCommandTests {
       let a: [UInt64: Data] = [1: Data("a1".utf8), 2: Data("a2".utf8)]
       let b: [UInt64: Data] = [2: Data("b2".utf8), 3: Data("b3".utf8)]
       let c: [UInt64: Data] = [4: Data("c4".utf8)]
-      for (name, items, compression) in [("a.mb", a, MapBuffer.Compression.zstd), ("b.mb", b, .zstd), ("c.mb", c, .gzip)] {
+      for (name, items, compression) in [
+        ("a.mb", a, MapBuffer.Compression.zstd), ("b.mb", b, .zstd), ("c.mb", c, .gzip),
+      ] {
         try MapBufferWriter(compression: compression).write(items, to: directory.appendingPathComponent(name))
       }
       let out = directory.appendingPathComponent("out.mb")
@@ -34,7 +36,10 @@ struct MergeCommandTests {
       #expect(try MapBuffer(contentsOf: out).dictionary() == [1: a[1]!, 2: a[2]!, 3: b[3]!])
 
       result = try ToolRunner.run(
-        ["merge", "a.mb", "b.mb", "-o", "out.mb", "--on-duplicate", "last", "--compress", "br", "--format-version", "0"],
+        [
+          "merge", "a.mb", "b.mb", "-o", "out.mb", "--on-duplicate", "last", "--compress", "br", "--format-version",
+          "0",
+        ],
         in: directory)
       #expect(result.status == 0)
       let last = try MapBuffer(contentsOf: out)

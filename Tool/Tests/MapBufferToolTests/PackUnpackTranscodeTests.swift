@@ -19,7 +19,9 @@ struct PackUnpackTests {
       let source = directory.appendingPathComponent("source")
       try writeItems(items, into: source)
       let map = directory.appendingPathComponent("map.mb")
-      let pack = try ToolRunner.run(["pack", source.path, "-o", map.path, "--compress", codec, "--format-version", String(version)])
+      let pack = try ToolRunner.run([
+        "pack", source.path, "-o", map.path, "--compress", codec, "--format-version", String(version),
+      ])
       expectSuccess(pack, "pack \(codec) v\(version)")
 
       let info = try parseJSONObject(try ToolRunner.run(["info", map.path, "--json"]).standardOutput)
@@ -75,16 +77,20 @@ struct PackUnpackTests {
     }
   }
 
-  @Test("--level is passed to the codec: pack equals the writer at that level", arguments: [
-    ("gzip", 1), ("gzip", 9), ("zstd", 1), ("zstd", 19), ("br", 0), ("br", 11), ("lzma", 0), ("lzma", 9),
-  ])
+  @Test(
+    "--level is passed to the codec: pack equals the writer at that level",
+    arguments: [
+      ("gzip", 1), ("gzip", 9), ("zstd", 1), ("zstd", 19), ("br", 0), ("br", 11), ("lzma", 0), ("lzma", 9),
+    ])
   func packLevel(codec: String, level: Int) throws {
     try withTemporaryDirectory { directory in
       let items = randomItems(seed: 55, count: 25)
       let source = directory.appendingPathComponent("source")
       try writeItems(items, into: source)
       let map = directory.appendingPathComponent("map.mb")
-      expectSuccess(try ToolRunner.run(["pack", source.path, "-o", map.path, "--compress", codec, "--level", String(level)]), "pack")
+      expectSuccess(
+        try ToolRunner.run(["pack", source.path, "-o", map.path, "--compress", codec, "--level", String(level)]), "pack"
+      )
       let compression = MapBuffer.Compression(name: codec)!
       let expected = try MapBufferWriter(compression: compression, compressionLevel: level).encode(items)
       #expect(try Data(contentsOf: map) == expected, "\(codec) level \(level)")
@@ -99,14 +105,16 @@ struct PackUnpackTests {
       let source = directory.appendingPathComponent("source")
       try writeItems(items, into: source)
       let map = directory.appendingPathComponent("map.mb")
-      expectSuccess(try ToolRunner.run([
-        "pack", source.path, "-o", map.path, "--compress", "zstd", "--format-version", String(version),
-      ]), "pack")
+      expectSuccess(
+        try ToolRunner.run([
+          "pack", source.path, "-o", map.path, "--compress", "zstd", "--format-version", String(version),
+        ]), "pack")
       let manifest = directory.appendingPathComponent("expected.json")
       let object = Dictionary(uniqueKeysWithValues: items.map { (String($0.key), $0.value.hex) })
       try JSONSerialization.data(withJSONObject: object).write(to: manifest)
       let output = try ReferencePython.run(Self.pythonCheck, arguments: [map.path, manifest.path, String(version)])
-      #expect(String(decoding: output, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) == "ok \(items.count)")
+      #expect(
+        String(decoding: output, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) == "ok \(items.count)")
     }
   }
 
@@ -155,7 +163,10 @@ struct PackUnpackTests {
       expectSuccess(try ToolRunner.run(["pack", "frags", "-o", "out.mb"], in: directory), "pack")
       #expect(try MapBuffer(contentsOf: directory.appendingPathComponent("out.mb")).dictionary() == items)
       expectSuccess(try ToolRunner.run(["unpack", "out.mb", "-o", "again"], in: directory), "unpack")
-      #expect(try snapshot(of: directory.appendingPathComponent("again")) == ["3": Data("three".utf8), "11": Data("eleven".utf8)])
+      #expect(
+        try snapshot(of: directory.appendingPathComponent("again")) == [
+          "3": Data("three".utf8), "11": Data("eleven".utf8),
+        ])
     }
   }
 
@@ -182,13 +193,15 @@ struct PackUnpackTests {
       try writeItems([1: Data("a".utf8), 20: Data("b".utf8), .max: Data("c".utf8)], into: source)
       let offenders = ["notes.txt", ".hidden", "12a", "-5", "18446744073709551616", "3.0", " 4"]
       for name in offenders { try Data("x".utf8).write(to: source.appendingPathComponent(name)) }
-      try FileManager.default.createDirectory(at: source.appendingPathComponent("77"), withIntermediateDirectories: true)
+      try FileManager.default.createDirectory(
+        at: source.appendingPathComponent("77"), withIntermediateDirectories: true)
 
       let map = directory.appendingPathComponent("map.mb")
       let result = try ToolRunner.run(["pack", source.path, "-o", map.path])
       expectOneLineFailure(result, "pack with offenders", mentioning: [source.lastPathComponent])
       for name in offenders + ["77"] {
-        #expect(result.standardError.contains(name), "offender \(name.debugDescription) not listed: \(result.standardError)")
+        #expect(
+          result.standardError.contains(name), "offender \(name.debugDescription) not listed: \(result.standardError)")
       }
       for valid in ["18446744073709551615", "20"] {
         #expect(!result.standardError.contains("\(valid) ("), "valid entry \(valid) listed as an offender")
@@ -203,7 +216,8 @@ struct PackUnpackTests {
     try withTemporaryDirectory { directory in
       let source = directory.appendingPathComponent("source")
       try writeItems([1: Data("a".utf8), 2: Data("b".utf8)], into: source)
-      try FileManager.default.createDirectory(at: source.appendingPathComponent("subdir"), withIntermediateDirectories: true)
+      try FileManager.default.createDirectory(
+        at: source.appendingPathComponent("subdir"), withIntermediateDirectories: true)
       let map = directory.appendingPathComponent("map.mb")
       let old = try Fixtures.data("mapbuffer/v1-zstd-100.mb")
       try old.write(to: map)
@@ -240,10 +254,13 @@ struct PackUnpackTests {
     }
   }
 
-  @Test("bad --level, --format-version or --compress: an error, nothing written", arguments: [
-    ["--compress", "zstd", "--level", "99"], ["--compress", "gzip", "--level", "10"], ["--compress", "br", "--level", "12"],
-    ["--format-version", "2"],
-  ])
+  @Test(
+    "bad --level, --format-version or --compress: an error, nothing written",
+    arguments: [
+      ["--compress", "zstd", "--level", "99"], ["--compress", "gzip", "--level", "10"],
+      ["--compress", "br", "--level", "12"],
+      ["--format-version", "2"],
+    ])
   func badEncodingOptions(options: [String]) throws {
     try withTemporaryDirectory { directory in
       let source = directory.appendingPathComponent("source")
@@ -299,7 +316,8 @@ struct PackUnpackTests {
       let key = fixture.sortedKeys[1]
       let output = directory.appendingPathComponent("out")
       try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
-      try Data("stale contents that are longer than anything".utf8).write(to: output.appendingPathComponent(String(key)))
+      try Data("stale contents that are longer than anything".utf8).write(
+        to: output.appendingPathComponent(String(key)))
       expectSuccess(try ToolRunner.run(["unpack", fixture.path, "-o", output.path]), "unpack")
       let data = try Data(contentsOf: output.appendingPathComponent(String(key)))
       #expect(sha256Hex(data) == fixture.entries[key]!.sha256)
@@ -322,7 +340,8 @@ struct PackUnpackTests {
       let fixture = IntMapFixture.named("intmap/intmap-1000.im")
       let output = directory.appendingPathComponent("out")
       expectSuccess(try ToolRunner.run(["unpack", fixture.path, "-o", output.path]), "unpack")
-      let expected = Dictionary(uniqueKeysWithValues: fixture.entries.map { (String($0.key), Data("\($0.value)\n".utf8)) })
+      let expected = Dictionary(
+        uniqueKeysWithValues: fixture.entries.map { (String($0.key), Data("\($0.value)\n".utf8)) })
       #expect(try snapshot(of: output) == expected)
       #expect(try entryNames(of: output).count == 1000)
     }
@@ -367,10 +386,13 @@ struct PackUnpackTests {
       try Data("user's one".utf8).write(to: output.appendingPathComponent("1"))
       let result = try ToolRunner.run(["unpack", map.path, "-o", output.path])
       expectOneLineFailure(result, "unpack onto a directory named 5", mentioning: ["5"])
-      #expect(result.standardError.contains(output.appendingPathComponent("5").path) || result.standardError.contains("key 5"),
-              "the message names neither the path nor the key: \(result.standardError)")
-      #expect(try Data(contentsOf: output.appendingPathComponent("1")) == Data("user's one".utf8),
-              "file 1 was overwritten although unpack failed")
+      #expect(
+        result.standardError.contains(output.appendingPathComponent("5").path)
+          || result.standardError.contains("key 5"),
+        "the message names neither the path nor the key: \(result.standardError)")
+      #expect(
+        try Data(contentsOf: output.appendingPathComponent("1")) == Data("user's one".utf8),
+        "file 1 was overwritten although unpack failed")
       #expect(!FileManager.default.fileExists(atPath: output.appendingPathComponent("9").path))
       #expect(try entryNames(of: output) == ["1", "5"])
     }
@@ -410,13 +432,15 @@ struct TranscodeTests {
     try withTemporaryDirectory { directory in
       let fixture = MapBufferFixture.named("mapbuffer/v0-br-100.mb")
       let versionOnly = directory.appendingPathComponent("v1.mb")
-      expectSuccess(try ToolRunner.run(["transcode", fixture.path, "-o", versionOnly.path, "--format-version", "1"]), "transcode")
+      expectSuccess(
+        try ToolRunner.run(["transcode", fixture.path, "-o", versionOnly.path, "--format-version", "1"]), "transcode")
       let a = try MapBuffer(contentsOf: versionOnly)
       #expect(a.compression == .brotli)
       #expect(a.formatVersion == 1)
 
       let codecOnly = directory.appendingPathComponent("zstd.mb")
-      expectSuccess(try ToolRunner.run(["transcode", fixture.path, "-o", codecOnly.path, "--compress", "zstd"]), "transcode")
+      expectSuccess(
+        try ToolRunner.run(["transcode", fixture.path, "-o", codecOnly.path, "--compress", "zstd"]), "transcode")
       let b = try MapBuffer(contentsOf: codecOnly)
       #expect(b.compression == .zstd)
       #expect(b.formatVersion == 0)
@@ -435,7 +459,8 @@ struct TranscodeTests {
     try withTemporaryDirectory { directory in
       for file in ["mapbuffer/v1-none-1000.mb", "mapbuffer/v0-none-100.mb", "mapbuffer/edge-keys-none.mb"] {
         let output = directory.appendingPathComponent("copy.mb")
-        expectSuccess(try ToolRunner.run(["transcode", Fixtures.url(file).path, "-o", output.path]), "transcode \(file)")
+        expectSuccess(
+          try ToolRunner.run(["transcode", Fixtures.url(file).path, "-o", output.path]), "transcode \(file)")
         #expect(try Data(contentsOf: output) == Fixtures.data(file), "\(file)")
       }
     }
@@ -447,7 +472,9 @@ struct TranscodeTests {
       let fixture = MapBufferFixture.named("mapbuffer/v1-gzip-1000.mb")
       let url = directory.appendingPathComponent("map.mb")
       try FileManager.default.copyItem(at: fixture.url, to: url)
-      let result = try ToolRunner.run(["transcode", url.path, "-o", url.path, "--compress", "zstd", "--format-version", "0"])
+      let result = try ToolRunner.run([
+        "transcode", url.path, "-o", url.path, "--compress", "zstd", "--format-version", "0",
+      ])
       expectSuccess(result, "transcode in place")
       let map = try MapBuffer(contentsOf: url)
       #expect(map.compression == .zstd)
@@ -462,7 +489,9 @@ struct TranscodeTests {
     try withTemporaryDirectory { directory in
       let fixture = MapBufferFixture.named("mapbuffer/v1-none-100.mb")
       let output = directory.appendingPathComponent("out.mb")
-      expectSuccess(try ToolRunner.run(["transcode", fixture.path, "-o", output.path, "--compress", "zstd", "--level", "15"]), "transcode")
+      expectSuccess(
+        try ToolRunner.run(["transcode", fixture.path, "-o", output.path, "--compress", "zstd", "--level", "15"]),
+        "transcode")
       let items = try MapBuffer(contentsOf: fixture.url).dictionary()
       #expect(try Data(contentsOf: output) == MapBufferWriter(compression: .zstd, compressionLevel: 15).encode(items))
     }

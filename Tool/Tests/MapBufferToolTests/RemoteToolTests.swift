@@ -60,7 +60,7 @@ struct RemoteToolTests {
   @Test("MAPBUFFER_INDEX_CACHE keeps the index between runs: a warm get is one request")
   func indexCacheBetweenRuns() async throws {
     let (server, _) = try serve()
-    let url = server.url("large.mb").absoluteString   // the reference's 524 KB map
+    let url = server.url("large.mb").absoluteString  // the reference's 524 KB map
     let folder = try Fixtures.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: folder) }
     let environment = ["MAPBUFFER_INDEX_CACHE": folder.path]
@@ -68,7 +68,9 @@ struct RemoteToolTests {
     let local = try MapBuffer(file)
     // The key at the last index position: its item is the last in the file, far past the first request.
     let entry = 16 + 16 * (local.count - 1)
-    let key = file.subdata(in: entry..<(entry + 8)).withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self)) }
+    let key = file.subdata(in: entry..<(entry + 8)).withUnsafeBytes {
+      UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self))
+    }
     for run in ["cold", "warm"] {
       server.clearLog()
       let result = try ToolRunner.run(["get", url, String(key)], environment: environment)
@@ -102,7 +104,8 @@ struct RemoteToolTests {
     #expect(try gzip.dictionary() == (try local.dictionary()))
 
     let merged = folder.appendingPathComponent("merged.mb")
-    expectSuccess(try ToolRunner.run(["merge", url, transcoded.path, "-o", merged.path, "--on-duplicate", "first"]), "merge")
+    expectSuccess(
+      try ToolRunner.run(["merge", url, transcoded.path, "-o", merged.path, "--on-duplicate", "first"]), "merge")
     #expect(try MapBuffer(contentsOf: merged).dictionary() == (try local.dictionary()))
   }
 
@@ -118,13 +121,17 @@ struct RemoteToolTests {
     let fragments = try TypedMapBufferForTests.skeletons()
     let label = fragments.first!.key
     let remote = try ToolRunner.run(["skeleton", server.url("fragments.frags").absoluteString, String(label), "--json"])
-    let fromFile = try ToolRunner.run(["skeleton", Fixtures.url("skeleton/fragments-br.frags").path, String(label), "--json"])
+    let fromFile = try ToolRunner.run([
+      "skeleton", Fixtures.url("skeleton/fragments-br.frags").path, String(label), "--json",
+    ])
     expectSuccess(remote, "skeleton URL KEY")
     #expect(remote.standardOutput == fromFile.standardOutput)
 
     let lone = try ToolRunner.run(["skeleton", server.url("tree.skel").absoluteString, "--swc"])
     expectSuccess(lone, "skeleton URL")
-    #expect(lone.standardOutput == (try ToolRunner.run(["skeleton", Fixtures.url("skeleton/tree-50.skel").path, "--swc"])).standardOutput)
+    #expect(
+      lone.standardOutput
+        == (try ToolRunner.run(["skeleton", Fixtures.url("skeleton/tree-50.skel").path, "--swc"])).standardOutput)
   }
 
   @Test("A missing object, a refused range and a bad URL are one line each, exit 1")
@@ -138,7 +145,10 @@ struct RemoteToolTests {
       (["get", server.url("cells.mb").absoluteString, "8"], "key 8 is not in"),
       (["info", "http://"], "is not a valid URL"),
       // A presigned URL's signature never reaches the message.
-      (["get", server.url("cells.mb").absoluteString + "?X-Amz-Signature=s3cr3t", "8"], "key 8 is not in http://127.0.0.1:\(server.port)/cells.mb?…"),
+      (
+        ["get", server.url("cells.mb").absoluteString + "?X-Amz-Signature=s3cr3t", "8"],
+        "key 8 is not in http://127.0.0.1:\(server.port)/cells.mb?…"
+      ),
       (["info", server.url("missing.mb").absoluteString + "?X-Amz-Signature=s3cr3t"], "missing.mb?…: no such object"),
     ]
     for (arguments, message) in cases {

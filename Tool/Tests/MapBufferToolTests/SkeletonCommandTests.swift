@@ -38,7 +38,10 @@ struct SkeletonFixture: Sendable, CustomStringConvertible {
     var parent = Array(0..<vertices.count)
     func find(_ x: Int) -> Int {
       var x = x
-      while parent[x] != x { parent[x] = parent[parent[x]]; x = parent[x] }
+      while parent[x] != x {
+        parent[x] = parent[parent[x]]
+        x = parent[x]
+      }
       return x
     }
     for edge in edges {
@@ -71,7 +74,8 @@ struct SkeletonFixture: Sendable, CustomStringConvertible {
   static let fragments: [SkeletonFixture] =
     ((manifest()["fragments"] as? [String: Any])?["skeletons"] as? [[String: Any]] ?? []).map(parse)
 
-  static let fragmentFile: String = (manifest()["fragments"] as? [String: Any])?["file"] as? String ?? "skeleton/fragments-br.frags"
+  static let fragmentFile: String =
+    (manifest()["fragments"] as? [String: Any])?["file"] as? String ?? "skeleton/fragments-br.frags"
 }
 
 @Suite("mapbuffer skeleton")
@@ -79,7 +83,8 @@ struct SkeletonCommandTests {
   static let fragmentPath = Fixtures.url(SkeletonFixture.fragmentFile).path
 
   /// The fragment skeletons checked one by one: a spread of sizes (every 8th) keeps the run short.
-  static let sampledFragments: [SkeletonFixture] = SkeletonFixture.fragments.enumerated().filter { $0.offset % 8 == 0 }.map(\.element)
+  static let sampledFragments: [SkeletonFixture] = SkeletonFixture.fragments.enumerated().filter { $0.offset % 8 == 0 }
+    .map(\.element)
 
   @Test("the manifest has what these tests need")
   func manifestLoaded() {
@@ -89,7 +94,9 @@ struct SkeletonCommandTests {
 
   // MARK: Summary
 
-  @Test("the summary of a lone skeleton: vertices, edges, cable length, components, attributes", arguments: SkeletonFixture.lone)
+  @Test(
+    "the summary of a lone skeleton: vertices, edges, cable length, components, attributes",
+    arguments: SkeletonFixture.lone)
   func loneSummary(fixture: SkeletonFixture) throws {
     let result = try ToolRunner.run(["skeleton", Fixtures.url(fixture.file!).path])
     expectSuccess(result, "skeleton \(fixture)")
@@ -107,21 +114,27 @@ struct SkeletonCommandTests {
     try checkSummary(result.output, fixture, expectedAttributes: ["radius", "vertex_types"])
   }
 
-  private func checkSummary(_ output: String, _ fixture: SkeletonFixture, expectedAttributes: [String],
-                            sourceLocation: SourceLocation = #_sourceLocation) throws {
+  private func checkSummary(
+    _ output: String, _ fixture: SkeletonFixture, expectedAttributes: [String],
+    sourceLocation: SourceLocation = #_sourceLocation
+  ) throws {
     let fields = InfoTests.fields(output)
     #expect(fields["vertices"] == String(fixture.vertices.count), sourceLocation: sourceLocation)
     #expect(fields["edges"] == String(fixture.edges.count), sourceLocation: sourceLocation)
     #expect(fields["components"] == String(fixture.componentCount), "\(fixture)", sourceLocation: sourceLocation)
-    let cable = try #require(fields["cable length"].flatMap { Double($0) }, "no cable length in \(output)", sourceLocation: sourceLocation)
-    #expect(abs(cable - fixture.cableLength) <= 1e-9 * max(1, fixture.cableLength), "\(fixture): \(cable) vs \(fixture.cableLength)",
-            sourceLocation: sourceLocation)
+    let cable = try #require(
+      fields["cable length"].flatMap { Double($0) }, "no cable length in \(output)", sourceLocation: sourceLocation)
+    #expect(
+      abs(cable - fixture.cableLength) <= 1e-9 * max(1, fixture.cableLength),
+      "\(fixture): \(cable) vs \(fixture.cableLength)",
+      sourceLocation: sourceLocation)
     let attributes = try #require(fields["attributes"], sourceLocation: sourceLocation)
     if expectedAttributes.isEmpty {
       #expect(attributes == "none", sourceLocation: sourceLocation)
     }
     for name in expectedAttributes {
-      #expect(attributes.contains(name), "\(fixture): attributes \(attributes) lack \(name)", sourceLocation: sourceLocation)
+      #expect(
+        attributes.contains(name), "\(fixture): attributes \(attributes) lack \(name)", sourceLocation: sourceLocation)
     }
   }
 
@@ -156,9 +169,13 @@ struct SkeletonCommandTests {
     }
   }
 
-  private func checkJSON(_ json: [String: Any], _ fixture: SkeletonFixture, sourceLocation: SourceLocation = #_sourceLocation) throws {
+  private func checkJSON(
+    _ json: [String: Any], _ fixture: SkeletonFixture, sourceLocation: SourceLocation = #_sourceLocation
+  ) throws {
     let vertices = try #require(json["vertices"] as? [[NSNumber]], sourceLocation: sourceLocation)
-    #expect(vertices.map { $0.map { Float($0.doubleValue) } } == fixture.vertices, "\(fixture) vertices", sourceLocation: sourceLocation)
+    #expect(
+      vertices.map { $0.map { Float($0.doubleValue) } } == fixture.vertices, "\(fixture) vertices",
+      sourceLocation: sourceLocation)
     let edges = try #require(json["edges"] as? [[NSNumber]], sourceLocation: sourceLocation)
     #expect(edges.map { $0.map(\.uint32Value) } == fixture.edges, "\(fixture) edges", sourceLocation: sourceLocation)
     if fixture.vertices.isEmpty {
@@ -175,16 +192,19 @@ struct SkeletonCommandTests {
     if fixture.vertices.isEmpty {
       // Checked above.
     } else if let types = fixture.vertexTypes {
-      let values = try #require(json["vertex_types"] as? [NSNumber], "\(fixture) vertex_types", sourceLocation: sourceLocation)
+      let values = try #require(
+        json["vertex_types"] as? [NSNumber], "\(fixture) vertex_types", sourceLocation: sourceLocation)
       #expect(values.map(\.intValue) == types.map(Int.init), sourceLocation: sourceLocation)
     } else {
-      #expect(json["vertex_types"] is NSNull, "\(fixture): absent vertex types are null", sourceLocation: sourceLocation)
+      #expect(
+        json["vertex_types"] is NSNull, "\(fixture): absent vertex types are null", sourceLocation: sourceLocation)
     }
   }
 
   // MARK: SWC
 
-  @Test("--swc of a lone skeleton reads back to the same vertices, radii, types and tree", arguments: SkeletonFixture.lone)
+  @Test(
+    "--swc of a lone skeleton reads back to the same vertices, radii, types and tree", arguments: SkeletonFixture.lone)
   func loneSWC(fixture: SkeletonFixture) throws {
     let result = try ToolRunner.run(["skeleton", Fixtures.url(fixture.file!).path, "--swc"])
     expectSuccess(result, "skeleton --swc \(fixture)")
@@ -198,7 +218,9 @@ struct SkeletonCommandTests {
     try checkSWC(result.output, fixture)
   }
 
-  private func checkSWC(_ text: String, _ fixture: SkeletonFixture, sourceLocation: SourceLocation = #_sourceLocation) throws {
+  private func checkSWC(_ text: String, _ fixture: SkeletonFixture, sourceLocation: SourceLocation = #_sourceLocation)
+    throws
+  {
     let parsed = try Skeleton(swc: text)
     let key: (Skeleton.Vertex) -> [Float] = { [$0.x, $0.y, $0.z] }
     let sortedParsed = parsed.vertices.map(key).sorted { $0.lexicographicallyPrecedes($1) }
@@ -208,13 +230,18 @@ struct SkeletonCommandTests {
     #expect(parsed.edges.count == fixture.vertices.count - fixture.componentCount, sourceLocation: sourceLocation)
 
     // Per vertex (matched by its coordinates, which are distinct in these fixtures): radius and type.
-    let original = Dictionary(fixture.vertices.enumerated().map { ($0.element, $0.offset) }, uniquingKeysWith: { a, _ in a })
+    let original = Dictionary(
+      fixture.vertices.enumerated().map { ($0.element, $0.offset) }, uniquingKeysWith: { a, _ in a })
     guard original.count == fixture.vertices.count else { return }
     let radii = parsed.radii ?? [], types = parsed.vertexTypes ?? []
     for (index, vertex) in parsed.vertices.enumerated() {
       let source = try #require(original[key(vertex)], sourceLocation: sourceLocation)
-      #expect(radii[index] == (fixture.radii?[source] ?? 0), "\(fixture) vertex \(source) radius", sourceLocation: sourceLocation)
-      #expect(types[index] == (fixture.vertexTypes?[source] ?? 0), "\(fixture) vertex \(source) type", sourceLocation: sourceLocation)
+      #expect(
+        radii[index] == (fixture.radii?[source] ?? 0), "\(fixture) vertex \(source) radius",
+        sourceLocation: sourceLocation)
+      #expect(
+        types[index] == (fixture.vertexTypes?[source] ?? 0), "\(fixture) vertex \(source) type",
+        sourceLocation: sourceLocation)
     }
     // When the skeleton is a forest, the SWC edges are exactly its edges.
     if fixture.edges.count == fixture.vertices.count - fixture.componentCount {
@@ -264,7 +291,9 @@ struct SkeletonCommandTests {
     }
   }
 
-  @Test("a lone file that is not a skeleton, a missing file, a directory: one clear line", arguments: ["junk", "missing", "directory"])
+  @Test(
+    "a lone file that is not a skeleton, a missing file, a directory: one clear line",
+    arguments: ["junk", "missing", "directory"])
   func badLoneFile(kind: String) throws {
     try withTemporaryDirectory { directory in
       let url = directory.appendingPathComponent("x.skel")
@@ -339,7 +368,8 @@ struct SkeletonCommandTests {
       let local = try ToolRunner.run(["skeleton", map.path, "5", "--info", info.path, "--json"])
       expectSuccess(local, "skeleton --info --json")
       let remote = try ToolRunner.run([
-        "skeleton", server.url("layer/cell.frags").absoluteString, "5", "--info", server.url("layer/info").absoluteString, "--json",
+        "skeleton", server.url("layer/cell.frags").absoluteString, "5", "--info",
+        server.url("layer/info").absoluteString, "--json",
       ])
       expectSuccess(remote, "skeleton URL --info URL")
       #expect(remote.standardOutput == local.standardOutput)
@@ -351,12 +381,17 @@ struct SkeletonCommandTests {
     try withTemporaryDirectory { directory in
       let (map, _, _) = try radiusOnlyLayer(in: directory)
       let sharded = directory.appendingPathComponent("sharded-info")
-      try Data(#"{"@type": "neuroglancer_skeletons", "vertex_attributes": [], "sharding": {"@type": "neuroglancer_uint64_sharded_v1"}}"#.utf8).write(to: sharded)
+      try Data(
+        #"{"@type": "neuroglancer_skeletons", "vertex_attributes": [], "sharding": {"@type": "neuroglancer_uint64_sharded_v1"}}"#
+          .utf8
+      ).write(to: sharded)
       let result = try ToolRunner.run(["skeleton", map.path, "5", "--info", sharded.path])
       expectOneLineFailure(result, "skeleton --info sharded", mentioning: ["sharded"])
       let mesh = directory.appendingPathComponent("mesh-info")
       try Data(#"{"@type": "neuroglancer_legacy_mesh"}"#.utf8).write(to: mesh)
-      expectOneLineFailure(try ToolRunner.run(["skeleton", map.path, "5", "--info", mesh.path]), "mesh info", mentioning: ["neuroglancer_legacy_mesh"])
+      expectOneLineFailure(
+        try ToolRunner.run(["skeleton", map.path, "5", "--info", mesh.path]), "mesh info",
+        mentioning: ["neuroglancer_legacy_mesh"])
       let physical = try ToolRunner.run(["skeleton", map.path, "5", "--physical"])
       #expect(physical.status != 0 && physical.standardError.contains("--info"))
     }

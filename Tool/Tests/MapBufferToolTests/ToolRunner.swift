@@ -23,7 +23,9 @@ enum ToolRunner {
     let testBinary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
     var directory = testBinary.deletingLastPathComponent()
     // On platforms where the tests are a bundle, the binary is beside the bundle.
-    while directory.pathExtension == "xctest" || directory.lastPathComponent == "Contents" || directory.lastPathComponent == "MacOS" {
+    while directory.pathExtension == "xctest" || directory.lastPathComponent == "Contents"
+      || directory.lastPathComponent == "MacOS"
+    {
       directory.deleteLastPathComponent()
     }
     return directory.appendingPathComponent("mapbuffer")

@@ -101,10 +101,12 @@ func expectSuccess(
   _ result: ToolRunner.Result, _ what: String,
   sourceLocation: SourceLocation = #_sourceLocation
 ) {
-  #expect(result.status == 0, "\(what): exit status \(result.status), stderr: \(result.standardError)",
-          sourceLocation: sourceLocation)
-  #expect(result.standardError.isEmpty, "\(what): unexpected stderr: \(result.standardError.debugDescription)",
-          sourceLocation: sourceLocation)
+  #expect(
+    result.status == 0, "\(what): exit status \(result.status), stderr: \(result.standardError)",
+    sourceLocation: sourceLocation)
+  #expect(
+    result.standardError.isEmpty, "\(what): unexpected stderr: \(result.standardError.debugDescription)",
+    sourceLocation: sourceLocation)
 }
 
 /// Expects a failure reported the way the spec asks: a non-zero status and exactly one
@@ -116,21 +118,26 @@ func expectOneLineFailure(
 ) {
   let stderr = result.standardError
   if let status {
-    #expect(result.status == status, "\(what): exit status \(result.status), expected \(status)",
-            sourceLocation: sourceLocation)
+    #expect(
+      result.status == status, "\(what): exit status \(result.status), expected \(status)",
+      sourceLocation: sourceLocation)
   } else {
-    #expect(result.status != 0, "\(what): exit status 0, stderr: \(stderr.debugDescription)",
-            sourceLocation: sourceLocation)
+    #expect(
+      result.status != 0, "\(what): exit status 0, stderr: \(stderr.debugDescription)",
+      sourceLocation: sourceLocation)
   }
-  #expect(result.errorLines.count == 1, "\(what): expected one line on stderr, got \(stderr.debugDescription)",
-          sourceLocation: sourceLocation)
+  #expect(
+    result.errorLines.count == 1, "\(what): expected one line on stderr, got \(stderr.debugDescription)",
+    sourceLocation: sourceLocation)
   for text in mentioning {
-    #expect(stderr.contains(text), "\(what): stderr \(stderr.debugDescription) does not mention \(text.debugDescription)",
-            sourceLocation: sourceLocation)
+    #expect(
+      stderr.contains(text), "\(what): stderr \(stderr.debugDescription) does not mention \(text.debugDescription)",
+      sourceLocation: sourceLocation)
   }
   for marker in ["Fatal error", "Stack dump", "backtrace", "Usage:", "Error Domain=", "UserInfo="] {
-    #expect(!stderr.contains(marker), "\(what): stderr has \(marker.debugDescription): \(stderr.debugDescription)",
-            sourceLocation: sourceLocation)
+    #expect(
+      !stderr.contains(marker), "\(what): stderr has \(marker.debugDescription): \(stderr.debugDescription)",
+      sourceLocation: sourceLocation)
   }
 }
 
@@ -219,13 +226,16 @@ func loadUInt64(_ data: Data, at offset: Int) -> UInt64 {
 
 /// Stores `value` little-endian at `offset` of `data`.
 func storeUInt64(_ value: UInt64, in data: inout Data, at offset: Int) {
-  for index in 0..<8 { data[data.startIndex + offset + index] = UInt8(truncatingIfNeeded: value >> (8 * UInt64(index))) }
+  for index in 0..<8 {
+    data[data.startIndex + offset + index] = UInt8(truncatingIfNeeded: value >> (8 * UInt64(index)))
+  }
 }
 
 /// For a MapBuffer's bytes: each index position's key and its item's stored byte range
 /// (payload plus checksum), read straight from the layout (16-byte header, 16-byte entries).
 func itemLayout(of data: Data) -> [(position: Int, key: UInt64, range: Range<Int>)] {
-  let count = Int(data[data.startIndex + 12]) | Int(data[data.startIndex + 13]) << 8
+  let count =
+    Int(data[data.startIndex + 12]) | Int(data[data.startIndex + 13]) << 8
     | Int(data[data.startIndex + 14]) << 16 | Int(data[data.startIndex + 15]) << 24
   let starts = (0..<count).map { Int(loadUInt64(data, at: 16 + 16 * $0 + 8)) }
   return (0..<count).map { position in

@@ -28,7 +28,9 @@ struct ValidateTests {
   }
 
   /// Writes `data` to a temporary file, runs `validate` (shallow and deep) and returns both results.
-  private func validate(_ data: Data, name: String = "damaged.mb") throws -> (shallow: ToolRunner.Result, deep: ToolRunner.Result, path: String) {
+  private func validate(_ data: Data, name: String = "damaged.mb") throws -> (
+    shallow: ToolRunner.Result, deep: ToolRunner.Result, path: String
+  ) {
     try withTemporaryDirectory { directory in
       let url = directory.appendingPathComponent(name)
       try data.write(to: url)
@@ -38,8 +40,9 @@ struct ValidateTests {
     }
   }
 
-  @Test("a flipped payload byte in a version-1 file: shallow passes, deep fails naming the key",
-        arguments: ["none", "gzip", "br", "zstd", "lzma"])
+  @Test(
+    "a flipped payload byte in a version-1 file: shallow passes, deep fails naming the key",
+    arguments: ["none", "gzip", "br", "zstd", "lzma"])
   func flippedPayloadByte(codec: String) throws {
     let original = try Fixtures.data("mapbuffer/v1-\(codec)-8.mb")
     for item in itemLayout(of: original) where item.range.count > 6 {
@@ -54,8 +57,9 @@ struct ValidateTests {
     }
   }
 
-  @Test("a version-0 item that is not a valid stream of its codec fails the deep check, naming the key",
-        arguments: ["gzip", "zstd", "lzma"])
+  @Test(
+    "a version-0 item that is not a valid stream of its codec fails the deep check, naming the key",
+    arguments: ["gzip", "zstd", "lzma"])
   func undecodableVersion0Item(codec: String) throws {
     let original = try Fixtures.data("mapbuffer/v0-\(codec)-8.mb")
     let item = itemLayout(of: original)[3]
@@ -115,11 +119,14 @@ struct ValidateTests {
     storeUInt64(a, in: &data, at: 16 + 16 * 2)
     let (shallow, _, path) = try validate(data)
     expectOneLineFailure(shallow, "shallow", mentioning: [path, "position"], status: 1)
-    #expect(shallow.standardError.contains(String(a)) || shallow.standardError.contains(String(b)),
-            "names one of the swapped keys: \(shallow.standardError)")
+    #expect(
+      shallow.standardError.contains(String(a)) || shallow.standardError.contains(String(b)),
+      "names one of the swapped keys: \(shallow.standardError)")
   }
 
-  @Test("a file cut inside the last item: shallow cannot tell (the last item ends at the end of the file), deep fails naming its key")
+  @Test(
+    "a file cut inside the last item: shallow cannot tell (the last item ends at the end of the file), deep fails naming its key"
+  )
   func truncatedLastItem() throws {
     let original = try Fixtures.data("mapbuffer/v1-lzma-100.mb")
     let last = itemLayout(of: original).max { $0.range.lowerBound < $1.range.lowerBound }!

@@ -9,9 +9,11 @@ import Testing
 /// to get a tool that reads them, without making any request.
 @Suite("mapbuffer without the HTTP trait")
 struct WithoutHTTPTests {
-  @Test("every command that reads a map refuses a URL in one line naming the trait", arguments: [
-    ["info"], ["keys"], ["validate"], ["validate", "--deep"], ["get"], ["skeleton"], ["unpack"],
-  ])
+  @Test(
+    "every command that reads a map refuses a URL in one line naming the trait",
+    arguments: [
+      ["info"], ["keys"], ["validate"], ["validate", "--deep"], ["get"], ["skeleton"], ["unpack"],
+    ])
   func refusesURLs(command: [String]) throws {
     try withTemporaryDirectory { folder in
       // Port 9 on loopback (discard): nothing listens, and nothing may be asked of it.
@@ -22,7 +24,8 @@ struct WithoutHTTPTests {
       default: break
       }
       let result = try ToolRunner.run(arguments, in: folder)
-      expectOneLineFailure(result, "\(command.joined(separator: " ")) URL", mentioning: ["HTTP trait", "--traits HTTP"])
+      expectOneLineFailure(
+        result, "\(command.joined(separator: " ")) URL", mentioning: ["HTTP trait", "--traits HTTP"])
       #expect(!result.standardError.contains("secret"), "the URL's query is a credential: \(result.standardError)")
     }
   }

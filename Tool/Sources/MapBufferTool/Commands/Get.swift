@@ -37,12 +37,16 @@ struct Get: AsyncParsableCommand {
     #if HTTP
     case .remote(let remote):
       // One range request for the item.
-      let value = try await describingFailures(RemoteInput.displayName(file)) { try await stored ? remote.storedBytes(forKey: key) : remote[key] }
+      let value = try await describingFailures(RemoteInput.displayName(file)) {
+        try await stored ? remote.storedBytes(forKey: key) : remote[key]
+      }
       guard let value else { throw ToolFailure("key \(key) is not in \(RemoteInput.displayName(file))") }
       try value.withUnsafeBytes { try output.writeDirectly($0) }
     #endif
     case .local(.mapBuffer(let map)):
-      let value = try describingFailures(RemoteInput.displayName(file)) { try stored ? map.storedBytes(forKey: key) : map[key] }
+      let value = try describingFailures(RemoteInput.displayName(file)) {
+        try stored ? map.storedBytes(forKey: key) : map[key]
+      }
       guard let value else { throw ToolFailure("key \(key) is not in \(RemoteInput.displayName(file))") }
       try value.withUnsafeBytes { try output.writeDirectly($0) }
     case .local(.intMap(let map)):

@@ -18,10 +18,11 @@ struct Keys: AsyncParsableCommand {
   func run() async throws {
     let map = try await MapFile.openIndex(file)
     // Opening checked the index: reading the keys cannot fail.
-    let keys = switch map {
-    case .mapBuffer(let map): map.keys
-    case .intMap(let map): map.keys
-    }
+    let keys =
+      switch map {
+      case .mapBuffer(let map): map.keys
+      case .intMap(let map): map.keys
+      }
     var output = StandardOutput()
     for key in keys {
       try output.write(String(key))

@@ -67,7 +67,9 @@ struct Pack: ParsableCommand {
     for name in names.sorted() {
       guard let key = canonicalKey(name) else {
         let isDecimal = !name.isEmpty && name.utf8.allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }
-        offenders.append("\(printableName(name)) (\(isDecimal && UInt64(name) != nil ? "not a canonical decimal key" : "not a decimal key"))")
+        offenders.append(
+          "\(printableName(name)) (\(isDecimal && UInt64(name) != nil ? "not a canonical decimal key" : "not a decimal key"))"
+        )
         continue
       }
       let kind = try? PathKind.of((directory as NSString).appendingPathComponent(name), followingLinks: false)

@@ -42,10 +42,14 @@ struct SkeletonCommand: AsyncParsableCommand {
 
   /// The key as typed, if any: collected with `.allUnrecognized` so that `-1` is reported as a
   /// bad key, not as an unknown option; ``optionalKey(from:)`` allows at most one.
-  @Argument(parsing: .allUnrecognized, help: ArgumentHelp("The skeleton's key (label) in the MapBuffer.", valueName: "key"))
+  @Argument(
+    parsing: .allUnrecognized, help: ArgumentHelp("The skeleton's key (label) in the MapBuffer.", valueName: "key"))
   var key: [String] = []
 
-  @Option(help: ArgumentHelp("The skeleton layer's info JSON, whose vertex_attributes the skeleton has; a file or an http(s) URL.", valueName: "info"))
+  @Option(
+    help: ArgumentHelp(
+      "The skeleton layer's info JSON, whose vertex_attributes the skeleton has; a file or an http(s) URL.",
+      valueName: "info"))
   var info: String?
 
   @Flag(help: "Apply the --info transform: physical coordinates.")
@@ -64,7 +68,8 @@ struct SkeletonCommand: AsyncParsableCommand {
 
   func run() async throws {
     let layer = try await loadInfo()
-    var skeleton = try await load(codec: layer.map { try MapBufferValueCodec<Skeleton>.precomputed($0) } ?? .conformance)
+    var skeleton = try await load(
+      codec: layer.map { try MapBufferValueCodec<Skeleton>.precomputed($0) } ?? .conformance)
     if physical, let layer { skeleton = skeleton.applyingTransform(of: layer) }
     var output = StandardOutput()
     if json {
@@ -116,7 +121,9 @@ struct SkeletonCommand: AsyncParsableCommand {
     switch try await MapFile.openForItems(file) {
     #if HTTP
     case .remote(let remote):
-      found = try await describingFailures(RemoteInput.displayName(file)) { try await RemoteTypedMapBuffer(remote, codec: codec)[label] }
+      found = try await describingFailures(RemoteInput.displayName(file)) {
+        try await RemoteTypedMapBuffer(remote, codec: codec)[label]
+      }
     #endif
     case .local(.mapBuffer(let map)):
       found = try describingFailures(RemoteInput.displayName(file)) { try TypedMapBuffer(map, codec: codec)[label] }

@@ -29,7 +29,10 @@ struct Transcode: AsyncParsableCommand {
 
   @OptionGroup var encoding: EncodingOptions
 
-  @Flag(help: "Copy items whose stored form does not change without decoding them (their checksums are still checked): faster, but a stream that cannot be decoded is copied.")
+  @Flag(
+    help:
+      "Copy items whose stored form does not change without decoding them (their checksums are still checked): faster, but a stream that cannot be decoded is copied."
+  )
   var skipDecodeCheck = false
 
   func run() async throws {

@@ -45,7 +45,8 @@ struct Unpack: AsyncParsableCommand {
   /// moves the values into place, rolling back if any move fails.
   private func unpack(_ map: MapFile, into target: URL) throws {
     // Registered, so that a run stopped by a signal removes it too.
-    let (stagingPath, registration) = try describingFailures("\(printableName(output)): cannot create a staging folder") {
+    let (stagingPath, registration) = try describingFailures("\(printableName(output)): cannot create a staging folder")
+    {
       try TemporaryFiles.shared.register(.folderTree) {
         let path = try FileSystem.createPrivateDirectory(in: target.path, prefix: ".mapbuffer-unpack-")
         return (path, path)
@@ -91,7 +92,8 @@ struct Unpack: AsyncParsableCommand {
       case .regularFile?: replaced.insert(key)
       case let kind?:
         throw ToolFailure(
-          "\(printableName(destination)): \(kind.notRegularFileText), so key \(key) cannot be unpacked; nothing was changed")
+          "\(printableName(destination)): \(kind.notRegularFileText), so key \(key) cannot be unpacked; nothing was changed"
+        )
       }
     }
 
@@ -129,7 +131,8 @@ struct Unpack: AsyncParsableCommand {
             try FileSystem.rename(destination, to: originals.appendingPathComponent(name).path)
           } catch {
             throw failure(
-              "\(printableName(destination)): cannot move the existing file aside to replace it with key \(key): \(reason(error))")
+              "\(printableName(destination)): cannot move the existing file aside to replace it with key \(key): \(reason(error))"
+            )
           }
           movedAside.append(name)
         }
@@ -169,7 +172,9 @@ struct Unpack: AsyncParsableCommand {
       }
     }
     for name in movedAside.reversed() {
-      if (try? FileSystem.rename(originals.appendingPathComponent(name).path, to: target.appendingPathComponent(name).path)) == nil {
+      if (try? FileSystem.rename(
+        originals.appendingPathComponent(name).path, to: target.appendingPathComponent(name).path)) == nil
+      {
         stuck.append(name)
       }
     }

@@ -28,7 +28,9 @@ struct Validate: AsyncParsableCommand {
     let map: MapFile
     // --deep reads every item: with positional reads, so that a file that shrinks meanwhile is an
     // error, not SIGBUS.
-    switch deep ? try await MapFile.openForItems(file, access: .positionalReads) : .local(try await MapFile.openIndex(file)) {
+    switch deep
+      ? try await MapFile.openForItems(file, access: .positionalReads) : .local(try await MapFile.openIndex(file))
+    {
     case .local(let file):
       map = file
     #if HTTP

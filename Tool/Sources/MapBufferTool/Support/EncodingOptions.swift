@@ -35,7 +35,8 @@ struct EncodingOptions: ParsableArguments {
     guard version <= 1 else { throw ToolFailure("--format-version must be 0 or 1, not \(version)") }
     if let level, !compression.levels.contains(level) {
       throw ToolFailure(
-        "--level \(level) is outside \(compression.name)'s range \(compression.levels.lowerBound)...\(compression.levels.upperBound)")
+        "--level \(level) is outside \(compression.name)'s range \(compression.levels.lowerBound)...\(compression.levels.upperBound)"
+      )
     }
     let carriesLevel = codec == nil || codec?.compression == defaults.compression
     return MapBufferWriter(

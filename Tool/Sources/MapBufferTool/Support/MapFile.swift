@@ -21,10 +21,11 @@ enum MapFile {
     let name = displayName ?? path
     return try describingFailures(name) {
       let url = URL(fileURLWithPath: path)
-      let source: any MapBufferByteSource = switch access {
-      case .memoryMapped: try MappedFileByteSource(contentsOf: url)
-      case .positionalReads: try PositionalFileByteSource(contentsOf: url)
-      }
+      let source: any MapBufferByteSource =
+        switch access {
+        case .memoryMapped: try MappedFileByteSource(contentsOf: url)
+        case .positionalReads: try PositionalFileByteSource(contentsOf: url)
+        }
       let prefix = try source.copyBytes(in: 0..<min(source.count, MapBuffer.magic.count))
       if prefix.starts(with: MapBuffer.magic) {
         return .mapBuffer(try MapBuffer(source: source))

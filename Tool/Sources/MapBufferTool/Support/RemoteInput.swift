@@ -124,13 +124,14 @@ extension MapFile {
   /// Opens `argument` for reading items: a local file (memory-mapped, or with positional reads
   /// where `access` says so, for reading every item), or a URL's header and index fetched over
   /// HTTP, its items then one request each (an IntMap URL is copied whole).
-  static func openForItems(_ argument: String, access: MapBuffer.FileAccess = .memoryMapped) async throws -> ItemAccess {
+  static func openForItems(_ argument: String, access: MapBuffer.FileAccess = .memoryMapped) async throws -> ItemAccess
+  {
     guard RemoteInput.isURL(argument) else { return .local(try open(argument, access: access)) }
     #if HTTP
     let url = try RemoteInput.url(argument)
     do {
       return .remote(try await RemoteMapBuffer(url: url, configuration: RemoteInput.configuration))
-    } catch where RemoteInput.isIntMap(error) {
+    } catch  where RemoteInput.isIntMap(error) {
       return .local(try await RemoteInput.localCopy(argument))
     } catch {
       throw toolFailure(error, context: RemoteInput.displayName(argument))
