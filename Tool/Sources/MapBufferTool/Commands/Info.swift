@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 @_spi(MapBufferTool) import MapBuffer
 
 /// `mapbuffer info FILE [--json]`: what a file is and how it is laid out.
@@ -46,7 +47,7 @@ struct Info: AsyncParsableCommand {
     }
     var output = StandardOutput()
     if json {
-      let members = fields.map { "\(JSONText.string($0.name)): \($0.value.json)" }
+      let members = fields.map { "\(InfoValue.text($0.name).json): \($0.value.json)" }
       try output.write("{" + members.joined(separator: ", ") + "}\n")
     } else {
       for field in fields {
@@ -64,9 +65,17 @@ enum InfoValue {
 
   var json: String {
     switch self {
-    case .text(let text): JSONText.string(text)
+    case .text(let text): Self.jsonString(text)
     case .number(let number): String(number)
     }
+  }
+
+  /// `text` as a JSON string literal (Foundation's escaping, slashes left as they are).
+  private static func jsonString(_ text: String) -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = .withoutEscapingSlashes
+    guard let data = try? encoder.encode(text) else { return "\"\"" }
+    return String(decoding: data, as: UTF8.self)
   }
 
   var text: String {
