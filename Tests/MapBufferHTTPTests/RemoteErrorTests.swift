@@ -10,20 +10,6 @@ import Testing
 /// Every way a remote read fails gives a typed error, after the retries the policy allows and no more.
 @Suite("Remote errors")
 struct RemoteErrorTests {
-  /// The error `body` throws, which the test requires to be a ``RemoteMapBufferError``.
-  private func remoteError(_ body: () async throws -> Void) async -> RemoteMapBufferError? {
-    do {
-      try await body()
-      Issue.record("no error")
-      return nil
-    } catch let error as RemoteMapBufferError {
-      return error
-    } catch {
-      Issue.record("not a RemoteMapBufferError: \(error)")
-      return nil
-    }
-  }
-
   @Test("404 and 403 fail at once, without retries")
   func notFoundAndForbidden() async throws {
     let server = try NginxServer()

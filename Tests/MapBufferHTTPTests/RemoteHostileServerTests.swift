@@ -7,20 +7,6 @@ import MapBuffer
 import MapBufferTestSupport
 import Testing
 
-/// The error `body` throws, which the test requires to be a ``RemoteMapBufferError``.
-private func remoteError(_ body: () async throws -> Void) async -> RemoteMapBufferError? {
-  do {
-    try await body()
-    Issue.record("no error")
-    return nil
-  } catch let error as RemoteMapBufferError {
-    return error
-  } catch {
-    Issue.record("not a RemoteMapBufferError: \(error)")
-    return nil
-  }
-}
-
 /// A second loopback host, so that a redirect goes to another origin (Linux routes all of 127/8
 /// to the loopback interface; elsewhere another port of 127.0.0.1 is another origin too).
 #if os(Linux)

@@ -5,6 +5,21 @@ import Foundation
 import MapBuffer
 import MapBufferHTTP
 import MapBufferTestSupport
+import Testing
+
+/// The error `body` throws, which the test requires to be a ``RemoteMapBufferError``.
+func remoteError(_ body: () async throws -> Void) async -> RemoteMapBufferError? {
+  do {
+    try await body()
+    Issue.record("no error")
+    return nil
+  } catch let error as RemoteMapBufferError {
+    return error
+  } catch {
+    Issue.record("not a RemoteMapBufferError: \(error)")
+    return nil
+  }
+}
 
 /// A map of `count` keys (0, 10, 20, …) whose values are `valueBytes` bytes of seeded noise.
 func sampleMap(

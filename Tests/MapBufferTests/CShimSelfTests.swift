@@ -59,32 +59,11 @@ struct CShimSelfTests {
     init(_ description: String) { self.description = description }
   }
 
-  /// Runs `executable` with `arguments` to its end; standard error goes through a file, so that
-  /// neither stream can fill a pipe and stall the child.
+  /// Runs `executable` with `arguments` to its end (``ChildProcess``), its output as text.
   private static func run(
     _ executable: String, _ arguments: [String], environment: [String: String] = [:]
   ) throws -> (status: Int32, output: String, error: String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    if !environment.isEmpty {
-      process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-    }
-    let errorFile = FileManager.default.temporaryDirectory.appendingPathComponent("c-shim-\(UUID().uuidString).err")
-    guard FileManager.default.createFile(atPath: errorFile.path, contents: nil) else {
-      throw Failure("cannot create \(errorFile.path)")
-    }
-    defer { try? FileManager.default.removeItem(at: errorFile) }
-    let errorHandle = try FileHandle(forWritingTo: errorFile)
-    let output = Pipe()
-    process.standardOutput = output
-    process.standardError = errorHandle
-    process.standardInput = FileHandle.nullDevice
-    try process.run()
-    let printed = output.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    try errorHandle.close()
-    let error = (try? String(contentsOf: errorFile, encoding: .utf8)) ?? ""
-    return (process.terminationStatus, String(decoding: printed, as: UTF8.self), error)
+    let result = try ChildProcess.run(URL(fileURLWithPath: executable), arguments, environment: environment)
+    return (result.status, String(decoding: result.standardOutput, as: UTF8.self), result.standardError)
   }
 }
