@@ -38,14 +38,14 @@ import Foundation
   /// Calls `create`, which makes a temporary and returns its path, and registers the path,
   /// both before ``removeAll()`` can run.
   ///
-  /// - Throws: what `create` throws, or `EINTR` if the process is already removing its
-  ///   temporaries to exit (`create` is then not called).
+  /// - Throws: what `create` throws. Once the process is removing its temporaries to exit,
+  ///   `create` is not called: the caller waits for the exit (``waitForExitIfRemoving()``).
   public func register<Result>(
     _ kind: Kind, _ create: () throws -> (result: Result, path: String)
   ) throws -> (Result, Registration) {
     lock.lock()
     defer { lock.unlock() }
-    guard !isRemoving else { throw SystemCall.error("create a temporary file", path: "", errno: EINTR) }
+    waitForExitIfRemoving()
     let (result, path) = try create()
     nextID += 1
     entries[nextID] = (path, kind)
@@ -72,7 +72,17 @@ import Foundation
   public func withoutRemoval<Result>(_ body: () throws -> Result) rethrows -> Result {
     lock.lock()
     defer { lock.unlock() }
+    waitForExitIfRemoving()
     return try body()
+  }
+
+  /// Called with the lock held: once ``removeAll()`` has run, the process is exiting with the
+  /// signal's status, so a thread that comes to create or move a temporary parks (lock released)
+  /// instead of going on, failing on what was removed, and racing the exit with a status of its own.
+  private func waitForExitIfRemoving() {
+    guard isRemoving else { return }
+    lock.unlock()
+    while true { pause() }
   }
 
   /// Removes every registered path, newest first, and refuses registrations from then on.

@@ -185,8 +185,17 @@ struct Unpack: AsyncParsableCommand {
 
   /// Writes a staged file, new (its permissions follow the umask); they are all flushed to disk
   /// before any is moved into place.
+  ///
+  /// No removal of registered temporaries runs while a file is created: an interruption's
+  /// removal of the staging folder could otherwise race with a file appearing in it, fail on
+  /// the folder that is no longer empty, and leave the staging folder and its parents behind.
   private func write(_ value: Data, named key: UInt64, in directory: URL) throws {
     let path = directory.appendingPathComponent(String(key)).path
+    try TemporaryFiles.shared.withoutRemoval { try writeNewFile(value, at: path, key: key) }
+  }
+
+  /// ``write(_:named:in:)``'s file, created, written and closed.
+  private func writeNewFile(_ value: Data, at path: String, key: UInt64) throws {
     try describingFailures("\(printableName(output)): cannot write key \(key)") {
       let file = try FileDescriptor.open(path, .writeOnly, options: [.create, .exclusiveCreate, .noFollow])
       do {
