@@ -10,9 +10,9 @@ enum BuildWorkloads {
     let n = dataset.keyCount
     let items = dataset.dictionary
     let source = context.workspace.url("build-source-\(n).mb")
-    try MapBufferWriter(formatVersion: 0).encode(items).write(to: source)
+    try MapBufferWriter(formatVersion: .version0).encode(items).write(to: source)
     for codec in codecs {
-      for version: UInt8 in [1, 0] {
+      for version in [MapBuffer.FormatVersion.version1, .version0] {
         let id = "build/\(codec.name)/v\(version)/\(n)"
         let writer = MapBufferWriter(compression: codec, formatVersion: version)
         let ours = try Timing.median(runs: context.runs, operations: n) {
@@ -23,9 +23,10 @@ enum BuildWorkloads {
             id: id,
             group:
               "Build from a dictionary (ours on \(ProcessInfo.processInfo.activeProcessorCount) cores, the reference on one)",
-            workload: "\(codec.name), checksums \(version == 1 ? "on" : "off")", keys: n, ours: ours, unit: "item"))
+            workload: "\(codec.name), checksums \(version.hasChecksums ? "on" : "off")", keys: n, ours: ours,
+            unit: "item"))
         if referenceCodecs.contains(codec) {
-          var parameters: [String: Any] = ["source": source.path, "compute_crc": version == 1]
+          var parameters: [String: Any] = ["source": source.path, "compute_crc": version.hasChecksums]
           if let name = codec.referenceName { parameters["compress"] = name }
           context.reference?.plan(id, kind: "build", parameters)
         }

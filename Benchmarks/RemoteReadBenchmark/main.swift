@@ -70,7 +70,7 @@ for size in sizes {
   while values.count < size {
     values[UInt64.random(in: 0..<UInt64(size) * 1000, using: &generator)] = Data.random(count: 1000, using: &generator)
   }
-  let bytes = try MapBufferWriter(compression: .none, formatVersion: 1).encode(values)
+  let bytes = try MapBufferWriter(compression: .none, formatVersion: .version1).encode(values)
   let url = try server.publish(bytes, at: "map-\(size).mb")
   let allKeys = Array(values.keys)
   let keys = (0..<lookupCount).map { _ in allKeys.randomElement(using: &generator)! }

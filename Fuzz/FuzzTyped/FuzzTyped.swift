@@ -65,7 +65,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
   // (at its fastest level: the encoder is not what is under test).
   let codec = MapBuffer.Compression.allCases[size % MapBuffer.Compression.allCases.count]
   let writer = MapBufferWriter(
-    compression: codec, compressionLevel: codec.levels.lowerBound, formatVersion: UInt8(size & 1))
+    compression: codec, compressionLevel: codec.levels.lowerBound, formatVersion: size & 1 == 0 ? .version0 : .version1)
   if let encoded = try? writer.encode([7: bytes]),
     let map = try? MapBuffer(encoded)
   {

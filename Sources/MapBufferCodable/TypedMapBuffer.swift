@@ -143,7 +143,8 @@ public struct TypedMapBuffer<Value>: Sendable {
   /// Serializes `values` with `codec` and opens the result.
   public init(
     encoding values: [UInt64: Value], codec: MapBufferValueCodec<Value>,
-    compression: MapBuffer.Compression = .none, compressionLevel: Int? = nil, formatVersion: UInt8 = 1
+    compression: MapBuffer.Compression = .none, compressionLevel: Int? = nil,
+    formatVersion: MapBuffer.FormatVersion = .default
   ) throws {
     let writer = MapBufferWriter(
       compression: compression, compressionLevel: compressionLevel, formatVersion: formatVersion)
@@ -214,7 +215,7 @@ extension TypedMapBuffer where Value: MapBufferValue {
   /// Serializes `values` with their conformance and opens the result.
   public init(
     encoding values: [UInt64: Value], compression: MapBuffer.Compression = .none,
-    compressionLevel: Int? = nil, formatVersion: UInt8 = 1
+    compressionLevel: Int? = nil, formatVersion: MapBuffer.FormatVersion = .default
   ) throws {
     try self.init(
       encoding: values, codec: .conformance, compression: compression,
@@ -245,7 +246,7 @@ extension TypedMapBuffer where Value: MapBufferValue {
   /// without a `MapBufferWriter`.
   public static func encode(
     _ values: [UInt64: Value], compression: MapBuffer.Compression, compressionLevel: Int? = nil,
-    formatVersion: UInt8 = 1
+    formatVersion: MapBuffer.FormatVersion = .default
   ) throws -> Data {
     try encode(
       values,
@@ -257,7 +258,7 @@ extension TypedMapBuffer where Value: MapBufferValue {
   /// compressed with `compression`.
   public static func write(
     _ values: [UInt64: Value], to url: URL, compression: MapBuffer.Compression, compressionLevel: Int? = nil,
-    formatVersion: UInt8 = 1
+    formatVersion: MapBuffer.FormatVersion = .default
   ) throws {
     try write(
       values, to: url,

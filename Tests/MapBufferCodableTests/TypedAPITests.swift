@@ -124,9 +124,9 @@ struct TypedAPITests {
     let folder = try Fixtures.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: folder) }
     let url = folder.appendingPathComponent("s.mb")
-    try TypedMapBuffer<String>.write([1: "x"], to: url, compression: .zstd, formatVersion: 0)
+    try TypedMapBuffer<String>.write([1: "x"], to: url, compression: .zstd, formatVersion: .version0)
     let map = try TypedMapBuffer<String>(contentsOf: url)
-    #expect(map.map.compression == .zstd && map.map.formatVersion == 0)
+    #expect(map.map.compression == .zstd && map.map.formatVersion == .version0)
     #expect(try map[1] == "x")
     #expect(PropertyListEncoder.binary().outputFormat == .binary)
   }

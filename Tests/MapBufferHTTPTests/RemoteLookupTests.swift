@@ -71,7 +71,7 @@ struct RemoteLookupTests {
   )
   func everyCodec(compression: MapBuffer.Compression) async throws {
     let server = try NginxServer()
-    for version: UInt8 in [0, 1] {
+    for version in MapBuffer.FormatVersion.allCases {
       let (bytes, values) = try sampleMap(count: 120, valueBytes: 900, compression: compression, formatVersion: version)
       let url = try server.publish(bytes, at: "codec-\(version).mb")
       let remote = try await RemoteMapBuffer(url: url, configuration: testConfiguration(initialFetch: 2048))

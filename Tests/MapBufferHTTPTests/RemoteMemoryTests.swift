@@ -59,7 +59,7 @@ extension RemoteErrorTests {
     let itemBytes = 256 << 20
     let indexKeys = 8 << 20  // 128 MiB of index
     let (itemURL, indexURL) = try {
-      let item = try MapBufferWriter(compression: .none, formatVersion: 1).encode([
+      let item = try MapBufferWriter(compression: .none, formatVersion: .version1).encode([
         7: Data(repeating: 0x5a, count: itemBytes)
       ])
       return (

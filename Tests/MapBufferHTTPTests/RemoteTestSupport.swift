@@ -23,7 +23,8 @@ func remoteError(_ body: () async throws -> Void) async -> RemoteMapBufferError?
 
 /// A map of `count` keys (0, 10, 20, …) whose values are `valueBytes` bytes of seeded noise.
 func sampleMap(
-  count: Int, valueBytes: Int, compression: MapBuffer.Compression = .none, formatVersion: UInt8 = 1
+  count: Int, valueBytes: Int, compression: MapBuffer.Compression = .none,
+  formatVersion: MapBuffer.FormatVersion = .version1
 ) throws -> (bytes: Data, values: [UInt64: Data]) {
   var generator = SeededGenerator(seed: UInt64(count * 31 + valueBytes))
   var values: [UInt64: Data] = [:]

@@ -45,7 +45,7 @@ struct BombTests {
     var items = [Data](repeating: Data(), count: 2)
     items[bombPosition] = bomb + withUnsafeBytes(of: CRC32C.checksum(bomb).littleEndian) { Data($0) }
     items[1 - bombPosition] = honestItem
-    var bytes = Data(MapBufferHeader(formatVersion: 1, compression: codec, keyCount: 2).bytes)
+    var bytes = Data(MapBufferHeader(formatVersion: .version1, compression: codec, keyCount: 2).bytes)
     var offset = UInt64(16 + 32)
     for position in 0..<2 {
       withUnsafeBytes(of: positions[position].littleEndian) { bytes.append(contentsOf: $0) }

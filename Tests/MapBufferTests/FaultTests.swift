@@ -208,7 +208,9 @@ struct FaultTests {
   }
 
   /// A map of 200 items written to a new temporary folder, with its values.
-  static func mapFile(_ codec: MapBuffer.Compression, version: UInt8) throws -> (URL, URL, [UInt64: Data]) {
+  static func mapFile(_ codec: MapBuffer.Compression, version: MapBuffer.FormatVersion) throws -> (
+    URL, URL, [UInt64: Data]
+  ) {
     let folder = try Fixtures.temporaryDirectory()
     let url = folder.appendingPathComponent("map.mb")
     let values = randomMap(count: 200, seed: 31)
@@ -218,8 +220,8 @@ struct FaultTests {
 
   @Test(
     "A file truncated while open through positional reads gives errors, never a crash",
-    arguments: MapBuffer.Compression.allCases, [UInt8(0), 1])
-  func truncatedWhileOpen(_ codec: MapBuffer.Compression, _ version: UInt8) throws {
+    arguments: MapBuffer.Compression.allCases, MapBuffer.FormatVersion.allCases)
+  func truncatedWhileOpen(_ codec: MapBuffer.Compression, _ version: MapBuffer.FormatVersion) throws {
     let (folder, url, values) = try Self.mapFile(codec, version: version)
     defer { try? FileManager.default.removeItem(at: folder) }
     let size = try Data(contentsOf: url).count
@@ -247,7 +249,7 @@ struct FaultTests {
 
   @Test("A file replaced or rewritten while open through positional reads: the old bytes, or errors")
   func replacedWhileOpen() throws {
-    let (folder, url, values) = try Self.mapFile(.zstd, version: 1)
+    let (folder, url, values) = try Self.mapFile(.zstd, version: .version1)
     defer { try? FileManager.default.removeItem(at: folder) }
     let map = try MapBuffer(contentsOf: url, access: .positionalReads)
     // Replaced by a rename (how every writer here writes): the open descriptor keeps the old file.

@@ -31,10 +31,12 @@ func exerciseEverything(_ bytes: Data, probes: [UInt64]) -> [any Error] {
 
 @Suite("Hostile input")
 struct HostileInputTests {
-  static let configurations: [(MapBuffer.Compression, UInt8)] =
-    MapBuffer.Compression.allCases.flatMap { codec in [(codec, UInt8(0)), (codec, UInt8(1))] }
+  static let configurations: [(MapBuffer.Compression, MapBuffer.FormatVersion)] =
+    MapBuffer.Compression.allCases.flatMap { codec in MapBuffer.FormatVersion.allCases.map { (codec, $0) } }
 
-  static func smallMap(_ codec: MapBuffer.Compression, _ version: UInt8) throws -> (Data, [UInt64: Data]) {
+  static func smallMap(_ codec: MapBuffer.Compression, _ version: MapBuffer.FormatVersion) throws -> (
+    Data, [UInt64: Data]
+  ) {
     let values: [UInt64: Data] = [
       3: Data("three".utf8), 1: Data("one!".utf8), 1 << 63: Data(repeating: 9, count: 40), 7: Data(),
     ]
@@ -44,7 +46,7 @@ struct HostileInputTests {
   @Test(
     "Every truncation gives typed errors, never a crash; deep validation catches each in version 1",
     arguments: configurations)
-  func truncations(_ codec: MapBuffer.Compression, _ version: UInt8) throws {
+  func truncations(_ codec: MapBuffer.Compression, _ version: MapBuffer.FormatVersion) throws {
     let (bytes, values) = try Self.smallMap(codec, version)
     let probes = Array(values.keys) + [2, .max]
     for length in 0..<bytes.count {
@@ -53,7 +55,7 @@ struct HostileInputTests {
       for error in errors { #expect(error is MapBufferError, "length \(length): \(error)") }
       if length < 16 + 16 * values.count {
         #expect(throws: MapBufferError.self, "length \(length)") { try MapBuffer(truncated) }
-      } else if version == 1 {
+      } else if version == .version1 {
         #expect(throws: MapBufferError.self, "length \(length)") { try MapBuffer(truncated).validate(.deep) }
       }
     }
@@ -62,7 +64,7 @@ struct HostileInputTests {
   @Test(
     "A flipped bit in any item is caught by its checksum, naming the key", arguments: MapBuffer.Compression.allCases)
   func flippedBits(_ codec: MapBuffer.Compression) throws {
-    let (bytes, values) = try Self.smallMap(codec, 1)
+    let (bytes, values) = try Self.smallMap(codec, .version1)
     let pristine = try MapBuffer(bytes)
     let dataStart = 16 + 16 * values.count
     for byte in dataStart..<bytes.count {
@@ -95,7 +97,7 @@ struct HostileInputTests {
     "Corrupt items without checksums give decompression errors naming the key, or wrong bytes, never a crash",
     arguments: [MapBuffer.Compression.gzip, .brotli, .zstd, .lzma])
   func corruptCompressedItems(_ codec: MapBuffer.Compression) throws {
-    let (bytes, values) = try Self.smallMap(codec, 0)
+    let (bytes, values) = try Self.smallMap(codec, .version0)
     for byte in (16 + 16 * values.count)..<bytes.count {
       var damaged = bytes
       damaged[byte] ^= 0x5A
@@ -111,7 +113,7 @@ struct HostileInputTests {
 
   @Test("Wrong magic, version and codec tag")
   func badHeaders() throws {
-    let (bytes, _) = try Self.smallMap(.none, 1)
+    let (bytes, _) = try Self.smallMap(.none, .version1)
     var magic = bytes
     magic[0] = UInt8(ascii: "M")
     #expect(throws: MapBufferError.invalidMagic(found: Array("Mapbufr".utf8), expected: Array("mapbufr".utf8))) {
@@ -147,7 +149,7 @@ struct HostileInputTests {
 
   @Test("Offsets past the end, backwards or into the index name the key")
   func badOffsets() throws {
-    let (bytes, values) = try Self.smallMap(.none, 1)
+    let (bytes, values) = try Self.smallMap(.none, .version1)
     let map = try MapBuffer(bytes)
     for position in 0..<values.count {
       let key = map.label(at: position)
@@ -175,7 +177,7 @@ struct HostileInputTests {
 
   @Test("Keys out of Eytzinger order fail validation")
   func keysOutOfOrder() throws {
-    let (bytes, _) = try Self.smallMap(.none, 1)
+    let (bytes, _) = try Self.smallMap(.none, .version1)
     var swapped = bytes
     swapped.withUnsafeMutableBytes { raw in
       let first = UnsafeRawBufferPointer(raw).loadLittleEndianUInt64(at: 16)
@@ -187,7 +189,7 @@ struct HostileInputTests {
   }
 
   @Test("Random damage anywhere never crashes", arguments: configurations)
-  func randomDamage(_ codec: MapBuffer.Compression, _ version: UInt8) throws {
+  func randomDamage(_ codec: MapBuffer.Compression, _ version: MapBuffer.FormatVersion) throws {
     let values = randomMap(count: 20, seed: 21)
     let bytes = try MapBufferWriter(compression: codec, formatVersion: version).encode(values)
     var generator = SeededGenerator(seed: 99)

@@ -254,9 +254,11 @@ private enum Interop {
   }()
 
   /// A seed for one test case: distinct per test, codec and version.
-  static func seed(test: UInt64, codec: MapBuffer.Compression = .none, version: UInt8 = 0) -> UInt64 {
+  static func seed(test: UInt64, codec: MapBuffer.Compression = .none, version: MapBuffer.FormatVersion = .version0)
+    -> UInt64
+  {
     let codecIndex = UInt64(MapBuffer.Compression.allCases.firstIndex(of: codec)!)
-    return baseSeed &+ (test << 16) &+ (codecIndex << 8) &+ UInt64(version)
+    return baseSeed &+ (test << 16) &+ (codecIndex << 8) &+ UInt64(version.rawValue)
   }
 
   static let edgeKeys: [UInt64] = [0, 1, UInt64(Int64.max), 1 << 63, (1 << 63) + 1, .max - 1, .max]
@@ -402,7 +404,7 @@ private enum Interop {
   /// Checks everything a reader sees of `map` against `expected`, reporting problems with `context`.
   static func check(
     _ map: MapBuffer, equals expected: [UInt64: Data], compression: MapBuffer.Compression,
-    version: UInt8, absent: [UInt64], context: String
+    version: MapBuffer.FormatVersion, absent: [UInt64], context: String
   ) {
     #expect(map.count == expected.count, "\(context): count")
     #expect(map.compression == compression, "\(context): compression")
@@ -488,14 +490,14 @@ extension Data {
 
 @Suite("Interoperability with the Python reference")
 struct InteropTests {
-  static let versions: [UInt8] = [0, 1]
+  static let versions = MapBuffer.FormatVersion.allCases
 
   // MARK: 1. Python → Swift
 
   @Test(
     "Maps the reference writes read here, from Data, a mapped file and positional reads",
     arguments: MapBuffer.Compression.allCases, versions)
-  func pythonToSwift(codec: MapBuffer.Compression, version: UInt8) throws {
+  func pythonToSwift(codec: MapBuffer.Compression, version: MapBuffer.FormatVersion) throws {
     let seed = Interop.seed(test: 1, codec: codec, version: version)
     try Interop.withTemporaryDirectory { directory in
       let output = try ReferencePython.run(
@@ -508,7 +510,7 @@ struct InteropTests {
 
       let url = directory.appendingPathComponent("map.mb")
       let bytes = try Data(contentsOf: url)
-      #expect(bytes.prefix(8) == Data("mapbufr".utf8) + [version], "\(context): header")
+      #expect(bytes.prefix(8) == Data("mapbufr".utf8) + [version.rawValue], "\(context): header")
       #expect(bytes.dropFirst(8).prefix(4) == Data(codec.tag), "\(context): codec tag")
 
       let absent = Interop.absentKeys(of: expected, seed: seed)
@@ -524,7 +526,7 @@ struct InteropTests {
   // MARK: 2. Swift → Python
 
   @Test("Maps written here read in the reference", arguments: MapBuffer.Compression.allCases, versions)
-  func swiftToPython(codec: MapBuffer.Compression, version: UInt8) throws {
+  func swiftToPython(codec: MapBuffer.Compression, version: MapBuffer.FormatVersion) throws {
     let seed = Interop.seed(test: 2, codec: codec, version: version)
     let expected = Interop.randomMap(count: 200, seed: seed)
     try Interop.withTemporaryDirectory { directory in
@@ -552,7 +554,7 @@ struct InteropTests {
   @Test(
     "The same map serializes as the reference does: identical bytes uncompressed, identical layout compressed",
     arguments: MapBuffer.Compression.allCases, versions)
-  func byteIdentity(codec: MapBuffer.Compression, version: UInt8) throws {
+  func byteIdentity(codec: MapBuffer.Compression, version: MapBuffer.FormatVersion) throws {
     let seed = Interop.seed(test: 3, codec: codec, version: version)
     try Interop.withTemporaryDirectory { directory in
       var maps: [Int: [UInt64: Data]] = [:]
@@ -596,7 +598,7 @@ struct InteropTests {
           }
           #expect(first.offset == UInt64(16 + 16 * size), "\(context): \(name)'s first offset")
           let ends = index.dropFirst().map(\.offset) + [UInt64(bytes.count)]
-          let strict = codec != .none || version == 1
+          let strict = codec != .none || version == .version1
           let ordered = zip(index.map(\.offset), ends).allSatisfy { strict ? $0 < $1 : $0 <= $1 }
           #expect(ordered, "\(context): \(name)'s item offsets are not in index order")
         }

@@ -17,8 +17,8 @@ func randomMap(count: Int, seed: UInt64) -> [UInt64: Data] {
 
 @Suite("Reading and writing")
 struct MapBufferTests {
-  static let configurations: [(MapBuffer.Compression, UInt8)] =
-    MapBuffer.Compression.allCases.flatMap { codec in [(codec, UInt8(0)), (codec, UInt8(1))] }
+  static let configurations: [(MapBuffer.Compression, MapBuffer.FormatVersion)] =
+    MapBuffer.Compression.allCases.flatMap { codec in MapBuffer.FormatVersion.allCases.map { (codec, $0) } }
 
   @Test("The seed's quick start")
   func quickStart() throws {
@@ -33,7 +33,7 @@ struct MapBufferTests {
   }
 
   @Test("Round trip in every codec and version", arguments: configurations)
-  func roundTrip(_ codec: MapBuffer.Compression, _ version: UInt8) throws {
+  func roundTrip(_ codec: MapBuffer.Compression, _ version: MapBuffer.FormatVersion) throws {
     let values = randomMap(count: 500, seed: 3)
     let map = try MapBuffer(encoding: values, compression: codec, formatVersion: version)
     #expect(map.compression == codec)
@@ -50,9 +50,9 @@ struct MapBufferTests {
 
   @Test("An empty map is exactly the header")
   func emptyMap() throws {
-    for version: UInt8 in [0, 1] {
+    for version in MapBuffer.FormatVersion.allCases {
       let map = try MapBuffer(encoding: [:], compression: .zstd, formatVersion: version)
-      #expect(try map.serialized == Data("mapbufr".utf8) + [version] + Data("zstd".utf8) + [0, 0, 0, 0])
+      #expect(try map.serialized == Data("mapbufr".utf8) + [version.rawValue] + Data("zstd".utf8) + [0, 0, 0, 0])
       #expect(map.isEmpty)
       #expect(map.keys.isEmpty)
       #expect(try map[0] == nil)
@@ -113,8 +113,25 @@ struct MapBufferTests {
       _ = try MapBuffer(encoding: repeated)
     }
     #expect(throws: MapBufferError.invalidFormatVersion(2)) {
+      try MapBuffer.FormatVersion(validating: 2)
+    }
+    #expect(try MapBuffer.FormatVersion(validating: 0) == .version0)
+    #expect(try MapBuffer.FormatVersion(validating: 1) == .version1)
+    #expect(throws: MapBufferError.invalidFormatVersion(255)) { try MapBuffer.FormatVersion(validating: 255) }
+  }
+
+  @available(*, deprecated, message: "exercises the UInt8 spellings kept for earlier code")
+  @Test("Version numbers given as UInt8 still write, and a number that names no version fails at encoding")
+  func formatVersionNumbers() throws {
+    #expect(try MapBuffer(encoding: [1: Data()], formatVersion: 0).formatVersion == .version0)
+    let pairs: [(UInt64, Data)] = [(1, Data())]
+    #expect(try MapBuffer(encoding: pairs, formatVersion: 1).formatVersion == 1)
+    #expect(throws: MapBufferError.invalidFormatVersion(2)) {
       try MapBuffer(encoding: [1: Data()], formatVersion: 2)
     }
+    let writer = MapBufferWriter(compression: .gzip, formatVersion: 7)
+    #expect(throws: MapBufferError.invalidFormatVersion(7)) { try writer.encode([1: Data()]) }
+    #expect(MapBuffer.Compression(rawValue: "br") == .brotli && MapBuffer.Compression.zstd.rawValue == "zstd")
   }
 
   @Test("Parallel and serial writers give the same bytes", arguments: MapBuffer.Compression.allCases)
@@ -253,8 +270,8 @@ struct FileTests {
 struct ReplacementTests {
   @Test(
     "Replacing a value of equal stored length writes the new checksum in version 1 and none in version 0",
-    arguments: [UInt8(0), 1])
-  func replaceInMemory(_ version: UInt8) throws {
+    arguments: MapBuffer.FormatVersion.allCases)
+  func replaceInMemory(_ version: MapBuffer.FormatVersion) throws {
     var bytes = try MapBuffer(encoding: [1: Data("aaaa".utf8), 2: Data("bbbb".utf8)], formatVersion: version).serialized
     let size = bytes.count
     try MapBuffer.replaceValue(forKey: 2, with: Data("cccc".utf8), in: &bytes)
@@ -265,7 +282,7 @@ struct ReplacementTests {
     try map.validate(.deep)
     #expect(
       throws: MapBufferError.storedSizeMismatch(
-        key: 2, existing: version == 1 ? 8 : 4, replacement: version == 1 ? 9 : 5)
+        key: 2, existing: version.hasChecksums ? 8 : 4, replacement: version.hasChecksums ? 9 : 5)
     ) {
       try MapBuffer.replaceValue(forKey: 2, with: Data("ccccc".utf8), in: &bytes)
     }

@@ -105,7 +105,7 @@ struct OddStreamTests {
 
   /// A version-1 map of one item: `stream` with its CRC-32C, under `key`.
   static func singleItemMap(key: UInt64, stream: Data, codec: MapBuffer.Compression) -> Data {
-    let header = MapBufferHeader(formatVersion: 1, compression: codec, keyCount: 1)
+    let header = MapBufferHeader(formatVersion: .version1, compression: codec, keyCount: 1)
     var bytes = Data(header.bytes)
     withUnsafeBytes(of: key.littleEndian) { bytes.append(contentsOf: $0) }
     withUnsafeBytes(of: UInt64(header.dataStart).littleEndian) { bytes.append(contentsOf: $0) }

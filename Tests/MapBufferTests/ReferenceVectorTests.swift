@@ -68,7 +68,7 @@ struct ReferenceVectorTests {
     for map in maps {
       #expect(map.count == vector.count)
       #expect(map.isEmpty == (vector.count == 0))
-      #expect(map.formatVersion == vector.format_version)
+      #expect(map.formatVersion.rawValue == vector.format_version)
       #expect(map.compression.name == vector.compression)
       #expect(map.byteCount == vector.size)
       #expect(map.indexByteCount == 16 * vector.count)
@@ -115,8 +115,9 @@ struct ReferenceVectorTests {
     let values = try #require(vector.expectedValues())
     let compression = try #require(MapBuffer.Compression(name: vector.compression))
     let reference = try Fixtures.data(vector.file)
+    let version = try #require(MapBuffer.FormatVersion(rawValue: vector.format_version))
     for concurrency in [1, 2] {
-      var writer = MapBufferWriter(compression: compression, formatVersion: vector.format_version)
+      var writer = MapBufferWriter(compression: compression, formatVersion: version)
       writer.maximumConcurrency = concurrency
       let ours = try writer.encode(values)
       if compression == .none {

@@ -23,9 +23,9 @@ struct StreamingBuilderTests {
 
   @Test(
     "Items added in any order, spilled many times, give the writer's exact bytes",
-    arguments: MapBuffer.Compression.allCases, [UInt8(0), 1])
-  func sameBytesAsWriter(_ compression: MapBuffer.Compression, version: UInt8) throws {
-    let items = Self.randomItems(count: 700, seed: 11 + UInt64(version))
+    arguments: MapBuffer.Compression.allCases, MapBuffer.FormatVersion.allCases)
+  func sameBytesAsWriter(_ compression: MapBuffer.Compression, version: MapBuffer.FormatVersion) throws {
+    let items = Self.randomItems(count: 700, seed: 11 + UInt64(version.rawValue))
     let directory = try Fixtures.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: directory) }
     let url = directory.appendingPathComponent("streamed.mb")
@@ -121,7 +121,7 @@ struct StreamingBuilderTests {
     // Different codecs and versions: kept items are transcoded to the output's form.
     let inputs = [
       try MapBuffer(MapBufferWriter(compression: .gzip).encode(a)),
-      try MapBuffer(MapBufferWriter(formatVersion: 0).encode(b)),
+      try MapBuffer(MapBufferWriter(formatVersion: .version0).encode(b)),
       try MapBuffer(MapBufferWriter(compression: .lzma).encode(c)),
     ]
     let directory = try Fixtures.temporaryDirectory()
@@ -186,8 +186,8 @@ struct StreamingBuilderTests {
     let directory = try Fixtures.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: directory) }
     let url = directory.appendingPathComponent("out.mb")
-    let source = try MapBuffer(MapBufferWriter(compression: .gzip, formatVersion: 0).encode(items))
-    for version: UInt8 in [0, 1] {
+    let source = try MapBuffer(MapBufferWriter(compression: .gzip, formatVersion: .version0).encode(items))
+    for version in MapBuffer.FormatVersion.allCases {
       let writer = MapBufferWriter(compression: compression, formatVersion: version)
       try source.transcode(to: url, writer: writer, bufferByteLimit: 1_000)
       #expect(try Data(contentsOf: url) == writer.encode(items), "\(compression) v\(version)")

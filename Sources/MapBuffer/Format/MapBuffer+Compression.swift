@@ -2,13 +2,16 @@ import CMapBufferCodecs
 
 extension MapBuffer {
   /// The codec applied to every item of a map, named by the header's 4-byte tag.
-  public enum Compression: String, Sendable, CaseIterable, CustomStringConvertible {
+  ///
+  /// A codec has one spelling, its ``name`` (`none`, `gzip`, `br`, `zstd`, `lzma`), which is also
+  /// what string interpolation prints; ``tag`` is the header's bytes.
+  public enum Compression: Sendable, Hashable, CaseIterable, CustomStringConvertible {
     /// Items stored as they are (tag `none`).
     case none
     /// One gzip member per item (tag `gzip`).
     case gzip
     /// A raw brotli stream per item (tag `00br`; the Python reference calls it `br`).
-    case brotli = "br"
+    case brotli
     /// One Zstandard frame per item (tag `zstd`).
     case zstd
     /// An `.xz` stream per item (tag `lzma`).
@@ -33,15 +36,26 @@ extension MapBuffer {
 
     /// The codec's short name as the Python reference and the command line spell it:
     /// `none`, `gzip`, `br`, `zstd` or `lzma`.
-    public var name: String { rawValue }
+    public var name: String {
+      switch self {
+      case .none: "none"
+      case .gzip: "gzip"
+      case .brotli: "br"
+      case .zstd: "zstd"
+      case .lzma: "lzma"
+      }
+    }
 
     /// The codec with the short name `name` (`none`, `gzip`, `br`, `zstd`, `lzma`;
     /// `brotli` and `xz` are accepted too), or `nil`.
     public init?(name: String) {
-      switch name.lowercased() {
+      let lowercased = name.lowercased()
+      switch lowercased {
       case "brotli": self = .brotli
       case "xz": self = .lzma
-      default: self.init(rawValue: name.lowercased())
+      default:
+        guard let match = Self.allCases.first(where: { $0.name == lowercased }) else { return nil }
+        self = match
       }
     }
 
@@ -56,8 +70,8 @@ extension MapBuffer {
       return Int(low)...Int(high)
     }
 
-    /// The short name.
-    public var description: String { rawValue }
+    /// The codec's ``name``, so that `"\(compression)"` prints it.
+    public var description: String { name }
 
     var cCodec: mb_codec {
       switch self {
@@ -68,5 +82,18 @@ extension MapBuffer {
       case .lzma: MB_CODEC_LZMA
       }
     }
+  }
+}
+
+extension MapBuffer.Compression {
+  /// The codec's ``name``.
+  @available(*, deprecated, renamed: "name")
+  public var rawValue: String { name }
+
+  /// The codec named exactly `rawValue`, or `nil`.
+  @available(*, deprecated, renamed: "init(name:)")
+  public init?(rawValue: String) {
+    guard let match = Self.allCases.first(where: { $0.name == rawValue }) else { return nil }
+    self = match
   }
 }

@@ -11,14 +11,14 @@ package struct MapBufferHeader: Sendable, Equatable {
   /// The size of one index entry: a label and an offset, both u64.
   package static let indexEntryByteCount = 16
 
-  /// 0 (no checksums) or 1 (each item ends with its CRC-32C).
-  package var formatVersion: UInt8
+  /// Version 0 (no checksums) or 1 (each item ends with its CRC-32C).
+  package var formatVersion: MapBuffer.FormatVersion
   /// The codec of every item.
   package var compression: MapBuffer.Compression
   /// The number of keys.
   package var keyCount: Int
 
-  package init(formatVersion: UInt8, compression: MapBuffer.Compression, keyCount: Int) {
+  package init(formatVersion: MapBuffer.FormatVersion, compression: MapBuffer.Compression, keyCount: Int) {
     self.formatVersion = formatVersion
     self.compression = compression
     self.keyCount = keyCount
@@ -32,8 +32,9 @@ package struct MapBufferHeader: Sendable, Equatable {
     guard bytes.prefix(7).elementsEqual(Self.magic) else {
       throw MapBufferError.invalidMagic(found: Array(bytes.prefix(7)), expected: Self.magic)
     }
-    let version = bytes[7]
-    guard version <= 1 else { throw MapBufferError.unsupportedFormatVersion(version) }
+    guard let version = MapBuffer.FormatVersion(rawValue: bytes[7]) else {
+      throw MapBufferError.unsupportedFormatVersion(bytes[7])
+    }
     let tag = bytes[8..<12]
     guard let compression = MapBuffer.Compression(tag: tag) else {
       throw MapBufferError.unknownCompression(tag: Array(tag))
@@ -44,7 +45,7 @@ package struct MapBufferHeader: Sendable, Equatable {
   }
 
   /// Whether each item ends with a 4-byte CRC-32C.
-  package var hasChecksums: Bool { formatVersion >= 1 }
+  package var hasChecksums: Bool { formatVersion.hasChecksums }
 
   /// The byte range of the index.
   package var indexRange: Range<Int> {
@@ -64,7 +65,7 @@ package struct MapBufferHeader: Sendable, Equatable {
   /// The 16 header bytes.
   package var bytes: [UInt8] {
     var out = Self.magic
-    out.append(formatVersion)
+    out.append(formatVersion.rawValue)
     out += compression.tag
     withUnsafeBytes(of: UInt32(keyCount).littleEndian) { out += $0 }
     return out

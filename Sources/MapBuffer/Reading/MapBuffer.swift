@@ -99,8 +99,9 @@ public struct MapBuffer: Sendable {
   /// The codec of every item.
   public var compression: Compression { header.compression }
 
-  /// 0 (no checksums) or 1 (each item ends with its CRC-32C).
-  public var formatVersion: UInt8 { header.formatVersion }
+  /// The format version: ``FormatVersion/version0`` (no checksums) or ``FormatVersion/version1``
+  /// (each item ends with its CRC-32C).
+  public var formatVersion: FormatVersion { header.formatVersion }
 
   /// The size of the whole serialized map in bytes.
   public var byteCount: Int { source.count }

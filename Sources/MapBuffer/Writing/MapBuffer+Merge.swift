@@ -57,7 +57,7 @@ extension MapBuffer {
     let writer =
       writer
       ?? MapBufferWriter(
-        compression: inputs.first?.compression ?? .none, formatVersion: inputs.first?.formatVersion ?? 1)
+        compression: inputs.first?.compression ?? .none, formatVersion: inputs.first?.formatVersion ?? .default)
     let builder = try MapBufferStreamingBuilder(writingTo: url, writer: writer, bufferByteLimit: bufferByteLimit)
     let total = inputs.reduce(0) { $0 + $1.count }
     var consumed = 0

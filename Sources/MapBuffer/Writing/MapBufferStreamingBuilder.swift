@@ -51,13 +51,14 @@ public final class MapBufferStreamingBuilder {
   ///     the scratch file is created in its directory.
   ///   - compression: the codec for every item.
   ///   - compressionLevel: the codec's level; `nil` for the reference's default.
-  ///   - formatVersion: 1 (checksums, the default) or 0.
+  ///   - formatVersion: ``MapBuffer/FormatVersion/version1`` (checksums, the default) or
+  ///     ``MapBuffer/FormatVersion/version0``.
   ///   - bufferByteLimit: how many bytes of items may wait in memory (32 MiB by default).
-  /// - Throws: ``MapBufferError`` for a format version other than 0 or 1, a level outside the
-  ///   codec's range, or a scratch file that cannot be created in the target's directory.
+  /// - Throws: ``MapBufferError`` for a level outside the codec's range, or a scratch file that
+  ///   cannot be created in the target's directory.
   public convenience init(
     writingTo url: URL, compression: MapBuffer.Compression = .none, compressionLevel: Int? = nil,
-    formatVersion: UInt8 = 1, bufferByteLimit: Int = 32 << 20
+    formatVersion: MapBuffer.FormatVersion = .default, bufferByteLimit: Int = 32 << 20
   ) throws {
     try self.init(
       writingTo: url,
@@ -66,9 +67,20 @@ public final class MapBufferStreamingBuilder {
       bufferByteLimit: bufferByteLimit)
   }
 
+  /// A builder of the map to be written to `url`, with a format version number (0 or 1).
+  @available(*, deprecated, message: "pass formatVersion: .version0 or .version1")
+  public convenience init(
+    writingTo url: URL, compression: MapBuffer.Compression = .none, compressionLevel: Int? = nil,
+    formatVersion: UInt8, bufferByteLimit: Int = 32 << 20
+  ) throws {
+    try self.init(
+      writingTo: url, compression: compression, compressionLevel: compressionLevel,
+      formatVersion: MapBuffer.FormatVersion(validating: formatVersion), bufferByteLimit: bufferByteLimit)
+  }
+
   /// A builder of the map to be written to `url`, encoding items as `writer` does.
   public init(writingTo url: URL, writer: MapBufferWriter, bufferByteLimit: Int = 32 << 20) throws {
-    guard writer.formatVersion <= 1 else { throw MapBufferError.invalidFormatVersion(writer.formatVersion) }
+    try writer.checkFormatVersion()
     self.level = try writer.compression.resolvedLevel(writer.compressionLevel)
     self.writer = writer
     self.url = url

@@ -16,16 +16,42 @@ public struct MapBufferWriter: Sendable {
   public var compression: MapBuffer.Compression
   /// The codec's level; `nil` for the reference's default (gzip 9, brotli 5, zstd 3, lzma 6).
   public var compressionLevel: Int?
-  /// 1 (each item followed by its CRC-32C, the default) or 0 (no checksums).
-  public var formatVersion: UInt8
+  /// ``MapBuffer/FormatVersion/version1`` (each item followed by its CRC-32C, the default) or
+  /// ``MapBuffer/FormatVersion/version0`` (no checksums).
+  public var formatVersion: MapBuffer.FormatVersion
   /// The most threads to compress and checksum items on; every core by default.
   public var maximumConcurrency: Int = ParallelChunks.defaultConcurrency
 
+  /// A version number given to the deprecated `UInt8` initializer that names no version: every
+  /// encode throws ``MapBufferError`` with code ``MapBufferErrorCode/invalidFormatVersion``, as
+  /// writers did when the version was a `UInt8`.
+  package var rejectedFormatVersion: UInt8?
+
   /// A writer with the given codec, level and format version.
-  public init(compression: MapBuffer.Compression = .none, compressionLevel: Int? = nil, formatVersion: UInt8 = 1) {
+  public init(
+    compression: MapBuffer.Compression = .none, compressionLevel: Int? = nil,
+    formatVersion: MapBuffer.FormatVersion = .default
+  ) {
     self.compression = compression
     self.compressionLevel = compressionLevel
     self.formatVersion = formatVersion
+  }
+
+  /// A writer with the given codec, level and format version number (0 or 1).
+  ///
+  /// Any other number makes every encode throw ``MapBufferError`` with code
+  /// ``MapBufferErrorCode/invalidFormatVersion``.
+  @available(*, deprecated, message: "pass formatVersion: .version0 or .version1")
+  public init(compression: MapBuffer.Compression = .none, compressionLevel: Int? = nil, formatVersion: UInt8) {
+    self.init(
+      compression: compression, compressionLevel: compressionLevel,
+      formatVersion: MapBuffer.FormatVersion(rawValue: formatVersion) ?? .default)
+    if MapBuffer.FormatVersion(rawValue: formatVersion) == nil { rejectedFormatVersion = formatVersion }
+  }
+
+  /// Throws if this writer was made with a version number that names no version.
+  package func checkFormatVersion() throws {
+    if let rejectedFormatVersion { throw MapBufferError.invalidFormatVersion(rejectedFormatVersion) }
   }
 
   /// The serialized map of `items`.
@@ -66,7 +92,7 @@ public struct MapBufferWriter: Sendable {
   /// The rules for turning values into stored items.
   package var itemCoding: ItemCoding {
     ItemCoding(
-      compression: compression, hasChecksums: formatVersion >= 1,
+      compression: compression, hasChecksums: formatVersion.hasChecksums,
       verifiesChecksums: true, maximumDecodedItemSize: .max)
   }
 
@@ -75,7 +101,7 @@ public struct MapBufferWriter: Sendable {
     keys: [UInt64], values: Values, at valueIndices: [Values.Index], rejectingDuplicates: Bool
   ) throws -> Data where Values.Index: Sendable {
     precondition(keys.count == valueIndices.count, "one value per key")
-    guard formatVersion <= 1 else { throw MapBufferError.invalidFormatVersion(formatVersion) }
+    try checkFormatVersion()
     let level = try compression.resolvedLevel(compressionLevel)
     let count = keys.count
     guard count <= Int(UInt32.max) else { throw MapBufferError.tooManyKeys(count) }
@@ -114,7 +140,7 @@ public struct MapBufferWriter: Sendable {
     }
 
     // Where each index position's item starts; the last entry is the total size.
-    let trailer = formatVersion >= 1 ? 4 : 0
+    let trailer = formatVersion.trailerByteCount
     var itemStarts = [Int](repeating: 0, count: count + 1)
     if compression == .none {
       for input in 0..<count { itemStarts[positions[input]] = values[valueIndices[input]].count + trailer }
@@ -188,14 +214,25 @@ extension MapBuffer {
   ///   - items: the values to store, by key.
   ///   - compression: the codec for every item.
   ///   - compressionLevel: the codec's level; `nil` for the reference's default.
-  ///   - formatVersion: 1 (checksums, the default) or 0.
+  ///   - formatVersion: ``FormatVersion/version1`` (checksums, the default) or ``FormatVersion/version0``.
   public init(
     encoding items: [UInt64: Data], compression: Compression = .none,
-    compressionLevel: Int? = nil, formatVersion: UInt8 = 1
+    compressionLevel: Int? = nil, formatVersion: FormatVersion = .default
   ) throws {
     let writer = MapBufferWriter(
       compression: compression, compressionLevel: compressionLevel, formatVersion: formatVersion)
     try self.init(writer.encode(items))
+  }
+
+  /// Serializes `items` with a format version number (0 or 1) and opens the result.
+  @available(*, deprecated, message: "pass formatVersion: .version0 or .version1")
+  public init(
+    encoding items: [UInt64: Data], compression: Compression = .none,
+    compressionLevel: Int? = nil, formatVersion: UInt8
+  ) throws {
+    try self.init(
+      encoding: items, compression: compression, compressionLevel: compressionLevel,
+      formatVersion: FormatVersion(validating: formatVersion))
   }
 
   /// Serializes `pairs`, given in any order, and opens the result.
@@ -203,11 +240,22 @@ extension MapBuffer {
   /// - Throws: ``MapBufferError/duplicateKey(_:)`` if a key appears twice.
   public init(
     encoding pairs: some Sequence<(UInt64, Data)>, compression: Compression = .none,
-    compressionLevel: Int? = nil, formatVersion: UInt8 = 1
+    compressionLevel: Int? = nil, formatVersion: FormatVersion = .default
   ) throws {
     let writer = MapBufferWriter(
       compression: compression, compressionLevel: compressionLevel, formatVersion: formatVersion)
     try self.init(writer.encode(pairs))
+  }
+
+  /// Serializes `pairs` with a format version number (0 or 1) and opens the result.
+  @available(*, deprecated, message: "pass formatVersion: .version0 or .version1")
+  public init(
+    encoding pairs: some Sequence<(UInt64, Data)>, compression: Compression = .none,
+    compressionLevel: Int? = nil, formatVersion: UInt8
+  ) throws {
+    try self.init(
+      encoding: pairs, compression: compression, compressionLevel: compressionLevel,
+      formatVersion: FormatVersion(validating: formatVersion))
   }
 
   /// Writes the serialized map to the file at `url` atomically.

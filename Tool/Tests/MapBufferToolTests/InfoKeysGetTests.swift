@@ -44,7 +44,7 @@ struct InfoTests {
     let json = try parseJSONObject(try ToolRunner.run(["info", Fixtures.url(file).path, "--json"]).standardOutput)
     #expect((json["count"] as? NSNumber)?.intValue == map.count)
     #expect(json["compression"] as? String == map.compression.name)
-    #expect((json["format_version"] as? NSNumber)?.intValue == Int(map.formatVersion))
+    #expect((json["format_version"] as? NSNumber)?.intValue == Int(map.formatVersion.rawValue))
     #expect((json["size"] as? NSNumber)?.intValue == map.byteCount)
     #expect((json["index_bytes"] as? NSNumber)?.intValue == map.indexByteCount)
     #expect((json["data_bytes"] as? NSNumber)?.intValue == map.dataByteCount)

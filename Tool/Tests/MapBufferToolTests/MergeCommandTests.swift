@@ -45,7 +45,7 @@ struct MergeCommandTests {
       let last = try MapBuffer(contentsOf: out)
       #expect(try last.dictionary() == [1: a[1]!, 2: b[2]!, 3: b[3]!])
       #expect(last.compression == .brotli)
-      #expect(last.formatVersion == 0)
+      #expect(last.formatVersion == .version0)
       #expect(try entryNames(of: directory) == ["a.mb", "b.mb", "c.mb", "out.mb"])
     }
   }

@@ -57,7 +57,9 @@ struct PackUnpackTests {
       var arguments = ["pack", source.path, "-o", map.path, "--compress", "none"]
       if version == 0 { arguments += ["--format-version", "0"] }
       expectSuccess(try ToolRunner.run(arguments), "pack")
-      let expected = try MapBufferWriter(compression: .none, formatVersion: UInt8(version)).encode(items)
+      let expected = try MapBufferWriter(
+        compression: .none, formatVersion: #require(MapBuffer.FormatVersion(rawValue: UInt8(version)))
+      ).encode(items)
       #expect(try Data(contentsOf: map) == expected)
     }
   }
@@ -413,7 +415,7 @@ struct TranscodeTests {
         expectSuccess(result, "transcode \(file) to \(codec) v\(version)")
         let map = try MapBuffer(contentsOf: output)
         #expect(map.compression.name == codec)
-        #expect(Int(map.formatVersion) == version)
+        #expect(Int(map.formatVersion.rawValue) == version)
         let transcoded = try map.dictionary()
         #expect(transcoded == (try MapBuffer(contentsOf: fixture.url).dictionary()))
         // Against the Python manifest too.
@@ -436,20 +438,20 @@ struct TranscodeTests {
         try ToolRunner.run(["transcode", fixture.path, "-o", versionOnly.path, "--format-version", "1"]), "transcode")
       let a = try MapBuffer(contentsOf: versionOnly)
       #expect(a.compression == .brotli)
-      #expect(a.formatVersion == 1)
+      #expect(a.formatVersion == .version1)
 
       let codecOnly = directory.appendingPathComponent("zstd.mb")
       expectSuccess(
         try ToolRunner.run(["transcode", fixture.path, "-o", codecOnly.path, "--compress", "zstd"]), "transcode")
       let b = try MapBuffer(contentsOf: codecOnly)
       #expect(b.compression == .zstd)
-      #expect(b.formatVersion == 0)
+      #expect(b.formatVersion == .version0)
 
       let nothing = directory.appendingPathComponent("same.mb")
       expectSuccess(try ToolRunner.run(["transcode", fixture.path, "-o", nothing.path]), "transcode")
       let c = try MapBuffer(contentsOf: nothing)
       #expect(c.compression == .brotli)
-      #expect(c.formatVersion == 0)
+      #expect(c.formatVersion == .version0)
       for map in [a, b, c] { #expect(try map.dictionary() == (try MapBuffer(contentsOf: fixture.url).dictionary())) }
     }
   }
@@ -478,7 +480,7 @@ struct TranscodeTests {
       expectSuccess(result, "transcode in place")
       let map = try MapBuffer(contentsOf: url)
       #expect(map.compression == .zstd)
-      #expect(map.formatVersion == 0)
+      #expect(map.formatVersion == .version0)
       #expect(try map.dictionary() == (try MapBuffer(contentsOf: fixture.url).dictionary()))
       #expect(try entryNames(of: directory) == ["map.mb"])
     }

@@ -158,7 +158,7 @@ struct ValidateTests {
   func missingChecksum() throws {
     // Two items; make the first one 2 bytes long by moving the second's offset.
     let items: [UInt64: Data] = [5: Data(repeating: 7, count: 20), 9: Data(repeating: 8, count: 20)]
-    var data = try MapBufferWriter(compression: .none, formatVersion: 1).encode(items)
+    var data = try MapBufferWriter(compression: .none, formatVersion: .version1).encode(items)
     let layout = itemLayout(of: data)
     let first = layout[0]
     storeUInt64(UInt64(first.range.lowerBound + 2), in: &data, at: 16 + 16 * 1 + 8)

@@ -27,7 +27,7 @@ struct Info: AsyncParsableCommand {
     case .mapBuffer(let map):
       fields = [
         ("kind", .text("mapbuffer")),
-        ("format_version", .number(Int(map.formatVersion))),
+        ("format_version", .number(Int(map.formatVersion.rawValue))),
         ("compression", .text(map.compression.name)),
         ("count", .number(map.count)),
         ("index_bytes", .number(map.indexByteCount)),

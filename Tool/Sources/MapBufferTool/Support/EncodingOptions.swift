@@ -28,11 +28,18 @@ struct EncodingOptions: ParsableArguments {
   @Option(name: .customLong("format-version"), help: "1 stores a CRC-32C after each item; 0 stores none.")
   var formatVersion: UInt8?
 
+  /// The format version `number` names, or a failure that says which numbers do.
+  private static func version(numbered number: UInt8) throws -> MapBuffer.FormatVersion {
+    guard let version = MapBuffer.FormatVersion(rawValue: number) else {
+      throw ToolFailure("--format-version must be 0 or 1, not \(number)")
+    }
+    return version
+  }
+
   /// A writer with these options, each unset option taken from `defaults`.
   func writer(defaults: MapBufferWriter = MapBufferWriter()) throws -> MapBufferWriter {
     let compression = codec?.compression ?? defaults.compression
-    let version = formatVersion ?? defaults.formatVersion
-    guard version <= 1 else { throw ToolFailure("--format-version must be 0 or 1, not \(version)") }
+    let version = try formatVersion.map(Self.version(numbered:)) ?? defaults.formatVersion
     if let level, !compression.levels.contains(level) {
       throw ToolFailure(
         "--level \(level) is outside \(compression.name)'s range \(compression.levels.lowerBound)...\(compression.levels.upperBound)"
