@@ -1,4 +1,5 @@
 import Foundation
+import MapBuffer
 
 #if !_endian(little)
 #error("The precomputed encoding is little-endian; SkeletonModel copies it in bulk and needs a little-endian CPU.")
@@ -29,6 +30,16 @@ extension Skeleton {
   public init(
     precomputed raw: UnsafeRawBufferPointer, id: UInt64? = nil, attributes descriptors: [AttributeDescriptor]? = nil
   ) throws {
+    var payload = ChecksummingPayload(raw, checksums: false)
+    try self.init(precomputed: &payload, id: id, attributes: descriptors)
+  }
+
+  /// Decodes a skeleton from an item's payload, checksumming its bytes as they are copied into
+  /// the skeleton's arrays when the payload checksums (the reader verifies the sum afterwards).
+  package init(
+    precomputed payload: inout ChecksummingPayload, id: UInt64?, attributes descriptors: [AttributeDescriptor]?
+  ) throws {
+    let raw = payload.bytes
     guard raw.count >= 8 else {
       throw SkeletonError.truncated(byteCount: raw.count, required: 8, vertexCount: 0, edgeCount: 0)
     }
@@ -40,17 +51,16 @@ extension Skeleton {
       throw SkeletonError.truncated(
         byteCount: raw.count, required: edgesEnd, vertexCount: vertexCount, edgeCount: edgeCount)
     }
-    let vertices = Self.bulkCopy(
-      Vertex.self, count: Int(vertexCount), from: UnsafeRawBufferPointer(rebasing: raw[8..<verticesEnd]))
-    let edges = Self.bulkCopy(
-      Edge.self, count: Int(edgeCount), from: UnsafeRawBufferPointer(rebasing: raw[verticesEnd..<edgesEnd]))
-    for (index, edge) in edges.enumerated() where edge.a >= vertexCount || edge.b >= vertexCount {
-      throw SkeletonError.edgeOutOfRange(edge: index, vertex: max(edge.a, edge.b), vertexCount: Int(vertexCount))
-    }
+    payload.skipNext(8)
+    let vertices = Self.bulkCopy(Vertex.self, count: Int(vertexCount), encodedWidth: 12, from: &payload)
+    let edges = Self.bulkCopy(Edge.self, count: Int(edgeCount), encodedWidth: 8, from: &payload)
+    try Self.checkEdges(edges, vertexCount: vertexCount)
     var attributes: [VertexAttribute] = []
     if raw.count > edgesEnd {
+      let descriptors = descriptors ?? AttributeDescriptor.defaults
+      attributes.reserveCapacity(descriptors.count)
       var start = edgesEnd
-      for descriptor in descriptors ?? AttributeDescriptor.defaults {
+      for descriptor in descriptors {
         guard descriptor.valuesPerVertex >= 1 else {
           throw SkeletonError.invalidComponentCount(name: descriptor.name, componentCount: descriptor.valuesPerVertex)
         }
@@ -63,11 +73,28 @@ extension Skeleton {
         attributes.append(
           VertexAttribute(
             name: descriptor.name, dataType: descriptor.dataType, valuesPerVertex: descriptor.valuesPerVertex,
-            bytes: Data(UnsafeRawBufferPointer(rebasing: raw[start..<(start + size)]))))
+            bytes: payload.nextData(size)))
         start += size
       }
     }
     self.init(id: id, vertices: vertices, edges: edges, attributes: attributes)
+  }
+
+  /// Throws ``SkeletonError/edgeOutOfRange(edge:vertex:vertexCount:)`` for the first edge that
+  /// names a missing vertex: one branch-free pass over the indexes (which the compiler
+  /// vectorizes), and the search for the culprit only when there is one.
+  private static func checkEdges(_ edges: [Edge], vertexCount: UInt32) throws {
+    let anyMissing = edges.withUnsafeBytes { raw in
+      raw.withMemoryRebound(to: UInt32.self) { indexes in
+        var missing: UInt32 = 0
+        for index in indexes { missing |= index >= vertexCount ? 1 : 0 }
+        return missing != 0
+      }
+    }
+    guard anyMissing else { return }
+    for (index, edge) in edges.enumerated() where edge.a >= vertexCount || edge.b >= vertexCount {
+      throw SkeletonError.edgeOutOfRange(edge: index, vertex: max(edge.a, edge.b), vertexCount: Int(vertexCount))
+    }
   }
 
   /// The precomputed encoding of this skeleton: counts, vertices, edges, then every attribute in order.
@@ -101,13 +128,14 @@ extension Skeleton {
     return out
   }
 
-  /// `count` values of a plain type whose layout is the encoding's, copied in one go.
+  /// The next `count` values of a plain type whose layout is the encoding's, copied in one go
+  /// into an array allocated uninitialized (and checksummed on the way when the payload checksums).
   private static func bulkCopy<Element: BitwiseCopyable>(
-    _ type: Element.Type, count: Int, from raw: UnsafeRawBufferPointer
+    _ type: Element.Type, count: Int, encodedWidth: Int, from payload: inout ChecksummingPayload
   ) -> [Element] {
-    precondition(MemoryLayout<Element>.stride * count == raw.count, "\(Element.self) layout differs from the encoding")
+    precondition(MemoryLayout<Element>.stride == encodedWidth, "\(Element.self) layout differs from the encoding")
     return [Element](unsafeUninitializedCapacity: count) { buffer, initialized in
-      UnsafeMutableRawBufferPointer(buffer).copyMemory(from: raw)
+      if let base = buffer.baseAddress { payload.copyNext(MemoryLayout<Element>.stride * count, to: base) }
       initialized = count
     }
   }
