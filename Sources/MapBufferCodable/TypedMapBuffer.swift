@@ -51,19 +51,10 @@ public struct TypedMapBuffer<Value>: Sendable {
   ///
   /// For an uncompressed map in memory (bytes or a mapped file) a codec with a borrowed form
   /// (``MapBufferValueCodec/decodeBorrowed``, as every ``MapBufferValue`` conformance has) makes
-  /// the value straight from the item's own bytes, without an intermediate `Data`; a skeleton
-  /// also checksums the bytes as it copies them into its arrays, and the checksum is compared
-  /// before the value is returned.
+  /// the value straight from the item's own bytes, without an intermediate `Data`.
   @inlinable
   public subscript(key: UInt64) -> Value? {
     get throws {
-      if map.compression == .none, let checksumming = codec.decodeChecksumming {
-        var value: Value?
-        _ = try map.withChecksummingValueBytes(forKey: key) { payload in
-          value = try Self.decode(&payload, key: key, checksumming)
-        }
-        return value
-      }
       if map.compression == .none, let borrowed = codec.borrowedDecoder {
         var value: Value?
         _ = try map.withValueBytes(forKey: key) { value = try Self.decode($0, key: key) { try borrowed($0, key) } }
@@ -187,19 +178,6 @@ public struct TypedMapBuffer<Value>: Sendable {
   package static func decode(_ bytes: Data, key: UInt64, codec: MapBufferValueCodec<Value>) throws -> Value {
     do {
       return try codec.decode(bytes, storedUnder: key)
-    } catch {
-      throw TypedMapBufferError.decodingFailed(key: key, underlying: error)
-    }
-  }
-
-  /// The value of `key` made from its checksumming payload, a failure wrapped with the key.
-  @usableFromInline
-  package static func decode(
-    _ payload: inout ChecksummingPayload, key: UInt64,
-    _ checksumming: (inout ChecksummingPayload, UInt64) throws -> Value
-  ) throws -> Value {
-    do {
-      return try checksumming(&payload, key)
     } catch {
       throw TypedMapBufferError.decodingFailed(key: key, underlying: error)
     }

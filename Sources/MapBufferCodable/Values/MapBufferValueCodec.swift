@@ -1,5 +1,4 @@
 import Foundation
-import MapBuffer
 
 /// The two conversions between a value and an item's bytes, carried as closures.
 ///
@@ -14,34 +13,19 @@ import MapBuffer
 /// ```
 public struct MapBufferValueCodec<Value>: Sendable {
   /// Makes a value from an item's decoded bytes.
-  public var decode: @Sendable (Data) throws -> Value {
-    didSet { decodeChecksumming = nil }
-  }
+  public var decode: @Sendable (Data) throws -> Value
   /// Turns a value into the bytes to store.
   public var encode: @Sendable (Value) throws -> Data
   /// Makes a value from an item's bytes borrowed for the call, when the codec can: used instead
   /// of ``decode`` for uncompressed maps in memory, where the bytes are the map's own.
-  public var decodeBorrowed: (@Sendable (UnsafeRawBufferPointer) throws -> Value)? {
-    didSet { decodeChecksumming = nil }
-  }
+  public var decodeBorrowed: (@Sendable (UnsafeRawBufferPointer) throws -> Value)?
   /// Makes a value from an item's decoded bytes and the key it is stored under, when the value
   /// keeps its key (a skeleton's `id` is its label); `nil` to use ``decode`` alone.
-  public var decodeStored: (@Sendable (_ bytes: Data, _ key: UInt64) throws -> Value)? {
-    didSet { decodeChecksumming = nil }
-  }
+  public var decodeStored: (@Sendable (_ bytes: Data, _ key: UInt64) throws -> Value)?
   /// ``decodeStored`` from borrowed bytes, for uncompressed maps in memory. A codec with
   /// ``decodeStored`` and without this reads through ``decodeStored`` (never ``decodeBorrowed``,
   /// which would lose the key).
-  public var decodeStoredBorrowed: (@Sendable (_ bytes: UnsafeRawBufferPointer, _ key: UInt64) throws -> Value)? {
-    didSet { decodeChecksumming = nil }
-  }
-
-  /// Makes the value of an item stored under a key from its payload, checksumming the bytes as
-  /// it copies them (see `ChecksummingPayload`): set by the conformances that can (`Skeleton`'s),
-  /// used for uncompressed maps in memory, and cleared when any public conversion is replaced,
-  /// so that it never stands in for a conversion the user set.
-  @usableFromInline
-  package var decodeChecksumming: (@Sendable (_ payload: inout ChecksummingPayload, _ key: UInt64) throws -> Value)?
+  public var decodeStoredBorrowed: (@Sendable (_ bytes: UnsafeRawBufferPointer, _ key: UInt64) throws -> Value)?
 
   /// A codec with the given conversions; `decodeBorrowed`, if given, must make the same value
   /// as `decode` from the same bytes.
@@ -103,25 +87,6 @@ extension KeyedMapBufferValue {
   }
 }
 
-/// A ``KeyedMapBufferValue`` that can check an item's checksum while it copies the item's bytes
-/// into its own storage, reading them once: typed maps then hand it the item's payload unverified
-/// and verify the checksum after it, discarding the value on a mismatch.
-package protocol ChecksummingMapBufferValue: KeyedMapBufferValue {
-  /// Makes a value from an item's payload, moving through it only with its checksumming reads.
-  init(checksumming payload: inout ChecksummingPayload, storedUnder key: UInt64) throws
-}
-
-extension ChecksummingMapBufferValue {
-  /// ``ChecksummingMapBufferValue/init(checksumming:storedUnder:)`` as a decoder of `Value`,
-  /// which must be this type (else `nil`): no existential box or dynamic cast per value.
-  static func checksummingDecoder<Value>(
-    as type: Value.Type
-  ) -> (@Sendable (_ payload: inout ChecksummingPayload, _ key: UInt64) throws -> Value)? {
-    guard Self.self == Value.self else { return nil }
-    return { payload, key in unsafeBitCast(try Self(checksumming: &payload, storedUnder: key), to: Value.self) }
-  }
-}
-
 extension MapBufferValueCodec where Value: MapBufferValue {
   /// The conversions of the value's ``MapBufferValue`` conformance, borrowed form included.
   /// A ``KeyedMapBufferValue`` is also given the key it is stored under.
@@ -143,9 +108,6 @@ extension MapBufferValueCodec where Value: MapBufferValue {
         }
         return value
       }
-    }
-    if let checksumming = Value.self as? any ChecksummingMapBufferValue.Type {
-      codec.decodeChecksumming = checksumming.checksummingDecoder(as: Value.self)
     }
     return codec
   }

@@ -1,5 +1,4 @@
 import Foundation
-import MapBuffer
 import MapBufferCodable
 
 /// Skeletons are stored in maps in the precomputed encoding, so
@@ -34,14 +33,6 @@ extension Skeleton: KeyedMapBufferValue {
   }
 }
 
-extension Skeleton: ChecksummingMapBufferValue {
-  /// Decodes the precomputed encoding with osteoid's default attributes, checksumming the
-  /// item's bytes as they are copied into the arrays; the ``id`` is `key`.
-  package init(checksumming payload: inout ChecksummingPayload, storedUnder key: UInt64) throws {
-    try self.init(precomputed: &payload, id: key, attributes: nil)
-  }
-}
-
 extension MapBufferValueCodec where Value == Skeleton {
   /// The precomputed encoding with the attributes a skeleton layer's `info` declares, for a
   /// typed map over a fragment file of that layer: `TypedMapBuffer(data, codec: try .precomputed(info))`.
@@ -61,7 +52,7 @@ extension MapBufferValueCodec where Value == Skeleton {
 
   /// The precomputed encoding with the given attribute layout; see ``precomputed(_:)``.
   public static func precomputed(attributes: [AttributeDescriptor]) -> Self {
-    var codec = Self(
+    Self(
       decodeStored: { bytes, key in try Skeleton(precomputed: bytes, id: key, attributes: attributes) },
       encode: { skeleton in
         // A skeleton without vertices has no attribute bytes whatever its list says (decoding
@@ -73,7 +64,5 @@ extension MapBufferValueCodec where Value == Skeleton {
         return try skeleton.precomputed()
       },
       decodeStoredBorrowed: { bytes, key in try Skeleton(precomputed: bytes, id: key, attributes: attributes) })
-    codec.decodeChecksumming = { payload, key in try Skeleton(precomputed: &payload, id: key, attributes: attributes) }
-    return codec
   }
 }

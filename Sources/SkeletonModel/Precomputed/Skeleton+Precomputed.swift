@@ -1,5 +1,4 @@
 import Foundation
-import MapBuffer
 
 #if !_endian(little)
 #error("The precomputed encoding is little-endian; SkeletonModel copies it in bulk and needs a little-endian CPU.")
@@ -30,16 +29,6 @@ extension Skeleton {
   public init(
     precomputed raw: UnsafeRawBufferPointer, id: UInt64? = nil, attributes descriptors: [AttributeDescriptor]? = nil
   ) throws {
-    var payload = ChecksummingPayload(raw, checksums: false)
-    try self.init(precomputed: &payload, id: id, attributes: descriptors)
-  }
-
-  /// Decodes a skeleton from an item's payload, checksumming its bytes as they are copied into
-  /// the skeleton's arrays when the payload checksums (the reader verifies the sum afterwards).
-  package init(
-    precomputed payload: inout ChecksummingPayload, id: UInt64?, attributes descriptors: [AttributeDescriptor]?
-  ) throws {
-    let raw = payload.bytes
     guard raw.count >= 8 else {
       throw SkeletonError.truncated(byteCount: raw.count, required: 8, vertexCount: 0, edgeCount: 0)
     }
@@ -51,9 +40,10 @@ extension Skeleton {
       throw SkeletonError.truncated(
         byteCount: raw.count, required: edgesEnd, vertexCount: vertexCount, edgeCount: edgeCount)
     }
-    payload.skipNext(8)
-    let vertices = Self.bulkCopy(Vertex.self, count: Int(vertexCount), encodedWidth: 12, from: &payload)
-    let edges = Self.bulkCopy(Edge.self, count: Int(edgeCount), encodedWidth: 8, from: &payload)
+    let vertices = Self.bulkCopy(
+      Vertex.self, count: Int(vertexCount), from: UnsafeRawBufferPointer(rebasing: raw[8..<verticesEnd]))
+    let edges = Self.bulkCopy(
+      Edge.self, count: Int(edgeCount), from: UnsafeRawBufferPointer(rebasing: raw[verticesEnd..<edgesEnd]))
     try Self.checkEdges(edges, vertexCount: vertexCount)
     var attributes: [VertexAttribute] = []
     if raw.count > edgesEnd {
@@ -73,7 +63,7 @@ extension Skeleton {
         attributes.append(
           VertexAttribute(
             name: descriptor.name, dataType: descriptor.dataType, valuesPerVertex: descriptor.valuesPerVertex,
-            bytes: payload.nextData(size)))
+            bytes: Data(UnsafeRawBufferPointer(rebasing: raw[start..<(start + size)]))))
         start += size
       }
     }
@@ -81,17 +71,25 @@ extension Skeleton {
   }
 
   /// Throws ``SkeletonError/edgeOutOfRange(edge:vertex:vertexCount:)`` for the first edge that
-  /// names a missing vertex: one branch-free pass over the indexes (which the compiler
-  /// vectorizes), and the search for the culprit only when there is one.
+  /// names a missing vertex: the largest index found eight lanes at a time, and the search for
+  /// the culprit only when it is out of range.
   private static func checkEdges(_ edges: [Edge], vertexCount: UInt32) throws {
-    let anyMissing = edges.withUnsafeBytes { raw in
-      raw.withMemoryRebound(to: UInt32.self) { indexes in
-        var missing: UInt32 = 0
-        for index in indexes { missing |= index >= vertexCount ? 1 : 0 }
-        return missing != 0
+    let largest = edges.withUnsafeBytes { raw in
+      // The largest index, eight lanes at a time.
+      var lanes = SIMD8<UInt32>(repeating: 0)
+      var offset = 0
+      while offset &+ 32 <= raw.count {
+        lanes = pointwiseMax(lanes, raw.loadUnaligned(fromByteOffset: offset, as: SIMD8<UInt32>.self))
+        offset &+= 32
       }
+      var largest = lanes.max()
+      while offset &+ 4 <= raw.count {
+        largest = Swift.max(largest, raw.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
+        offset &+= 4
+      }
+      return largest
     }
-    guard anyMissing else { return }
+    guard !edges.isEmpty, largest >= vertexCount else { return }
     for (index, edge) in edges.enumerated() where edge.a >= vertexCount || edge.b >= vertexCount {
       throw SkeletonError.edgeOutOfRange(edge: index, vertex: max(edge.a, edge.b), vertexCount: Int(vertexCount))
     }
@@ -128,14 +126,14 @@ extension Skeleton {
     return out
   }
 
-  /// The next `count` values of a plain type whose layout is the encoding's, copied in one go
-  /// into an array allocated uninitialized (and checksummed on the way when the payload checksums).
+  /// `count` values of a plain type whose layout is the encoding's, copied in one go into an
+  /// array allocated uninitialized.
   private static func bulkCopy<Element: BitwiseCopyable>(
-    _ type: Element.Type, count: Int, encodedWidth: Int, from payload: inout ChecksummingPayload
+    _ type: Element.Type, count: Int, from raw: UnsafeRawBufferPointer
   ) -> [Element] {
-    precondition(MemoryLayout<Element>.stride == encodedWidth, "\(Element.self) layout differs from the encoding")
+    precondition(MemoryLayout<Element>.stride * count == raw.count, "\(Element.self) layout differs from the encoding")
     return [Element](unsafeUninitializedCapacity: count) { buffer, initialized in
-      if let base = buffer.baseAddress { payload.copyNext(MemoryLayout<Element>.stride * count, to: base) }
+      UnsafeMutableRawBufferPointer(buffer).copyMemory(from: raw)
       initialized = count
     }
   }

@@ -5,11 +5,10 @@ import MapBufferTestSupport
 import SkeletonModel
 import Testing
 
-/// Typed skeleton lookups in uncompressed maps in memory checksum the item while they copy it
-/// into the skeleton's arrays: these check that a damaged item never yields a value, whatever
-/// byte is damaged, and that the values are those of the `Data` path.
-@Suite("Skeletons checksummed while decoded")
-struct ChecksummingDecodeTests {
+/// Typed skeleton lookups from borrowed bytes: a damaged item never yields a value, whatever byte
+/// is damaged, and the values are those of the `Data` path.
+@Suite("Skeleton lookups and damaged items")
+struct DamagedItemTests {
   static let skeleton = Skeleton(
     vertices: (0..<5).map { Skeleton.Vertex(Float($0), Float($0 * 2), 1) },
     edges: (1..<5).map { Skeleton.Edge(UInt32($0), UInt32($0 - 1)) },
