@@ -13,8 +13,19 @@ struct SynapseRecord: JSONMapBufferValue {
   var confidence: Double
 }
 
+/// The same record as ``SynapseRecord``, stored in the binary layout of `BinaryCodableEncoder`.
+struct BinarySynapseRecord: BinaryCodableMapBufferValue {
+  var pre: UInt64
+  var post: UInt64
+  var x: Double
+  var y: Double
+  var z: Double
+  var confidence: Double
+}
+
 /// Typed lookups: open the memory-mapped file, then 10% of the keys decoded as `String`, a JSON
-/// `Codable` struct and `Skeleton`; the reference decodes the same items with `frombytesfn`. The
+/// `Codable` struct (and the same struct in the binary Codable layout, beside the reference's JSON)
+/// and `Skeleton`; the reference decodes the same items with `frombytesfn`. The
 /// string row's peer is the raw lookup (`Data`) followed by `String(decoding:as:)`; the skeleton
 /// row's, the raw lookup followed by the `Data` decoder (what a typed lookup did before it
 /// borrowed the item's bytes).
@@ -49,9 +60,21 @@ enum TypedWorkloads {
       records[key] = SynapseRecord(
         pre: key, post: key / 3, x: Double(key % 1000), y: Double(key % 777) / 3, z: 40, confidence: 0.5)
     }
-    _ = try measure(
+    let jsonFile = try measure(
       "json", TypedMapBuffer<SynapseRecord>.encode(records), keys: lookups, count: keys.count,
       group: group, workload: "JSON Codable struct", as: SynapseRecord.self, context: context
+    ) { Int($0.pre & 0xFF) }
+    // The same records in the binary Codable layout; the reference decodes the JSON file again
+    // (json.loads), in the same run, as this row's reference.
+    var binaryRecords: [UInt64: BinarySynapseRecord] = [:]
+    for (key, record) in records {
+      binaryRecords[key] = BinarySynapseRecord(
+        pre: record.pre, post: record.post, x: record.x, y: record.y, z: record.z, confidence: record.confidence)
+    }
+    _ = try measure(
+      "binary", TypedMapBuffer<BinarySynapseRecord>.encode(binaryRecords), keys: lookups, count: keys.count,
+      group: group, workload: "binary Codable struct (reference: JSON)", as: BinarySynapseRecord.self,
+      context: context, referenceTask: ["file": jsonFile.path, "decode": "json"]
     ) { Int($0.pre & 0xFF) }
 
     // Skeletons of about 10 KB: osteoid's Skeleton.from_precomputed in the reference.
@@ -81,12 +104,44 @@ enum TypedWorkloads {
       "skeleton", file: skeletonFile, keys: skeletonKeys, count: skeletons.count,
       workload: "Skeleton, 400 vertices (10 KB)", as: Skeleton.self, decodesPeer: true, context: context
     ) { $0.vertices.count }
+    try measureAlternating(file: skeletonFile, keys: skeletonKeys, count: skeletons.count, context: context)
+  }
+
+  /// The same comparison by thread CPU time, the two paths alternating round by round, so that
+  /// other processes on a loaded machine move both alike: the fastest of 200 rounds each.
+  private static func measureAlternating(file: URL, keys: [UInt64], count: Int, context: BenchmarkContext) throws {
+    func cpuNanoseconds() -> Double {
+      var spec = timespec()
+      clock_gettime(CLOCK_THREAD_CPUTIME_ID, &spec)
+      return Double(spec.tv_sec) * 1e9 + Double(spec.tv_nsec)
+    }
+    let typed = try TypedMapBuffer<Skeleton>(contentsOf: file)
+    let raw = try MapBuffer(contentsOf: file)
+    var ours = Double.infinity
+    var peer = Double.infinity
+    for _ in 0..<200 {
+      var total = 0
+      var start = cpuNanoseconds()
+      for key in keys { total &+= try typed[key]!.vertices.count }
+      ours = min(ours, (cpuNanoseconds() - start) / Double(keys.count))
+      start = cpuNanoseconds()
+      for key in keys { total &+= try Skeleton(mapBufferBytes: try raw[key]!).vertices.count }
+      peer = min(peer, (cpuNanoseconds() - start) / Double(keys.count))
+      sink(UInt64(total))
+    }
+    context.report.add(
+      Row(
+        id: "typed/skeleton/open-cpu/\(count)",
+        group: "Typed lookups in an open mapped map (codec none, checksums on): borrowed bytes against Data",
+        workload: "Skeleton (10 KB), thread CPU time, alternating", keys: count, ours: ours, peer: peer,
+        peerName: "raw lookup + init(mapBufferBytes: Data)", unit: "key"))
   }
 
   private static func measure<Value: MapBufferValue>(
     _ name: String, _ data: Data, keys: [UInt64], count: Int, group: String, workload: String,
     as type: Value.Type, context: BenchmarkContext, peerName: String? = nil,
-    peer: ((URL, [UInt64]) throws -> Double)? = nil, weigh: (Value) -> Int
+    peer: ((URL, [UInt64]) throws -> Double)? = nil, referenceTask: [String: String] = [:],
+    weigh: (Value) -> Int
   ) throws -> URL {
     let id = "typed/\(name)/\(count)"
     let file = context.workspace.url("typed-\(name)-\(count).mb")
@@ -103,7 +158,9 @@ enum TypedWorkloads {
       Row(
         id: id, group: group, workload: workload, keys: count, ours: ours, peer: peerTime,
         peerName: peerTime == nil ? nil : peerName, unit: "key"))
-    context.reference?.plan(id, kind: "lookup", ["file": file.path, "keys": keyFile.path, "decode": name])
+    context.reference?.plan(
+      id, kind: "lookup",
+      ["file": file.path, "keys": keyFile.path, "decode": name].merging(referenceTask) { $1 })
     return file
   }
 

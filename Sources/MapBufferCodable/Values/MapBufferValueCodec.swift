@@ -87,6 +87,22 @@ extension KeyedMapBufferValue {
   }
 }
 
+extension KeyedMapBufferValue {
+  /// The keyed initializers as decoders of `Value`, which must be this type (else `nil`): typed
+  /// closures, so a lookup neither boxes the value in an existential nor casts it back.
+  static func storedDecoders<Value>(
+    as type: Value.Type
+  ) -> (
+    data: @Sendable (Data, UInt64) throws -> Value, borrowed: @Sendable (UnsafeRawBufferPointer, UInt64) throws -> Value
+  )? {
+    guard Self.self == Value.self else { return nil }
+    return (
+      { bytes, key in unsafeBitCast(try Self(mapBufferBytes: bytes, storedUnder: key), to: Value.self) },
+      { bytes, key in unsafeBitCast(try Self(mapBufferBytes: bytes, storedUnder: key), to: Value.self) }
+    )
+  }
+}
+
 extension MapBufferValueCodec where Value: MapBufferValue {
   /// The conversions of the value's ``MapBufferValue`` conformance, borrowed form included.
   /// A ``KeyedMapBufferValue`` is also given the key it is stored under.
@@ -94,20 +110,11 @@ extension MapBufferValueCodec where Value: MapBufferValue {
     var codec = Self(
       decode: { try Value(mapBufferBytes: $0) }, encode: { try $0.mapBufferBytes() },
       decodeBorrowed: { try Value(mapBufferBytes: $0) })
-    if let keyed = Value.self as? any KeyedMapBufferValue.Type {
-      // `keyed` is `Value.self`, so the casts always succeed.
-      codec.decodeStored = { bytes, key in
-        guard let value = try keyed.init(mapBufferBytes: bytes, storedUnder: key) as? Value else {
-          return try Value(mapBufferBytes: bytes)
-        }
-        return value
-      }
-      codec.decodeStoredBorrowed = { bytes, key in
-        guard let value = try keyed.init(mapBufferBytes: bytes, storedUnder: key) as? Value else {
-          return try Value(mapBufferBytes: bytes)
-        }
-        return value
-      }
+    if let keyed = Value.self as? any KeyedMapBufferValue.Type,
+      let stored = keyed.storedDecoders(as: Value.self)
+    {
+      codec.decodeStored = stored.data
+      codec.decodeStoredBorrowed = stored.borrowed
     }
     return codec
   }

@@ -44,13 +44,13 @@ extension Skeleton {
       Vertex.self, count: Int(vertexCount), from: UnsafeRawBufferPointer(rebasing: raw[8..<verticesEnd]))
     let edges = Self.bulkCopy(
       Edge.self, count: Int(edgeCount), from: UnsafeRawBufferPointer(rebasing: raw[verticesEnd..<edgesEnd]))
-    for (index, edge) in edges.enumerated() where edge.a >= vertexCount || edge.b >= vertexCount {
-      throw SkeletonError.edgeOutOfRange(edge: index, vertex: max(edge.a, edge.b), vertexCount: Int(vertexCount))
-    }
+    try Self.checkEdges(edges, vertexCount: vertexCount)
     var attributes: [VertexAttribute] = []
     if raw.count > edgesEnd {
+      let descriptors = descriptors ?? AttributeDescriptor.defaults
+      attributes.reserveCapacity(descriptors.count)
       var start = edgesEnd
-      for descriptor in descriptors ?? AttributeDescriptor.defaults {
+      for descriptor in descriptors {
         guard descriptor.valuesPerVertex >= 1 else {
           throw SkeletonError.invalidComponentCount(name: descriptor.name, componentCount: descriptor.valuesPerVertex)
         }
@@ -68,6 +68,31 @@ extension Skeleton {
       }
     }
     self.init(id: id, vertices: vertices, edges: edges, attributes: attributes)
+  }
+
+  /// Throws ``SkeletonError/edgeOutOfRange(edge:vertex:vertexCount:)`` for the first edge that
+  /// names a missing vertex: the largest index found eight lanes at a time, and the search for
+  /// the culprit only when it is out of range.
+  private static func checkEdges(_ edges: [Edge], vertexCount: UInt32) throws {
+    let largest = edges.withUnsafeBytes { raw in
+      // The largest index, eight lanes at a time.
+      var lanes = SIMD8<UInt32>(repeating: 0)
+      var offset = 0
+      while offset &+ 32 <= raw.count {
+        lanes = pointwiseMax(lanes, raw.loadUnaligned(fromByteOffset: offset, as: SIMD8<UInt32>.self))
+        offset &+= 32
+      }
+      var largest = lanes.max()
+      while offset &+ 4 <= raw.count {
+        largest = Swift.max(largest, raw.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
+        offset &+= 4
+      }
+      return largest
+    }
+    guard !edges.isEmpty, largest >= vertexCount else { return }
+    for (index, edge) in edges.enumerated() where edge.a >= vertexCount || edge.b >= vertexCount {
+      throw SkeletonError.edgeOutOfRange(edge: index, vertex: max(edge.a, edge.b), vertexCount: Int(vertexCount))
+    }
   }
 
   /// The precomputed encoding of this skeleton: counts, vertices, edges, then every attribute in order.
@@ -101,7 +126,8 @@ extension Skeleton {
     return out
   }
 
-  /// `count` values of a plain type whose layout is the encoding's, copied in one go.
+  /// `count` values of a plain type whose layout is the encoding's, copied in one go into an
+  /// array allocated uninitialized.
   private static func bulkCopy<Element: BitwiseCopyable>(
     _ type: Element.Type, count: Int, from raw: UnsafeRawBufferPointer
   ) -> [Element] {
