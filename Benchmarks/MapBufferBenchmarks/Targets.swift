@@ -52,8 +52,10 @@ enum Targets {
     }
   }
 
-  /// The lookups' own cost over the C floor at `n` keys: single lookups (target 2x at 1k keys,
-  /// where the index is in the cache), and the lookups that return no new `Data` (1.3x).
+  /// The lookups' own cost over the C floor at `n` keys. Below 1M keys, where the index is in
+  /// the cache: a single lookup (returning `Data`, or borrowing with `valueBytes(forKey:)`) at
+  /// most 2x, `withUnsafeBytes(forKey:)` 1.3x; at 1M keys every lookup 1.3x (the subscript's
+  /// check is in ``check(_:keyCount:)``).
   static func checkLookupOverhead(_ report: Report, keyCount n: Int) {
     let size = Report.count(n)
     if n < 1_000_000, let floor = report.row("floor/\(n)"), let prefetched = report.row("floor-prefetch/\(n)") {
@@ -69,13 +71,15 @@ enum Targets {
     for name in ["unsafe", "borrowed"] {
       if let row = report.row("floor-\(name)/\(n)") {
         let api = name == "unsafe" ? "withUnsafeBytes(forKey:)" : "valueBytes(forKey:)"
+        let limit = name == "borrowed" && n < 1_000_000 ? 2.0 : 1.3
         report.checks.append(
           TargetCheck(
-            target: "\(api) (none, checksums on, \(size) keys) at most 1.3x the C search + CRC, independent keys",
+            target:
+              "\(api) (none, checksums on, \(size) keys) at most \(limit)x the C search + CRC, independent keys",
             measured: String(
               format: "%.2fx the faster C loop (%@ against %@)", row.ours / row.peer!, Report.format(row.ours),
               Report.format(row.peer!)),
-            met: row.ours <= 1.3 * row.peer!))
+            met: row.ours <= limit * row.peer!))
       }
     }
   }
