@@ -91,6 +91,7 @@ struct BenchmarkCommand: ParsableCommand {
       log("the Python reference: \(reference.tasks.count) tasks")
       report.setReference(try reference.run(in: workspace, script: Self.referenceScript))
     }
+    Targets.checkLookupOverhead(report, keyCount: 1_000)
     Targets.check(report, keyCount: 1_000_000)
     print("# MapBuffer benchmarks: median of \(runs) runs; \(Machine.description)")
     print(

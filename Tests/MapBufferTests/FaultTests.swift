@@ -312,6 +312,7 @@ func exerciseEverything(_ map: MapBuffer, probes: [UInt64]) -> [any Error] {
     attempt { _ = try map.storedSize(forKey: key) }
     attempt { _ = try map.storedBytes(forKey: key) }
     attempt { _ = try map.withUnsafeBytes(forKey: key) { $0.count } }
+    attempt { _ = try map.valueBytes(forKey: key).map { Data($0) } }
   }
   return errors
 }

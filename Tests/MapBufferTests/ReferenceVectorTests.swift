@@ -78,6 +78,8 @@ struct ReferenceVectorTests {
         let value = try #require(try map[key], "key \(key) of \(vector.file)")
         #expect(value.count == entry.length, "key \(key) of \(vector.file)")
         #expect(SHA256.hash(value).hexString == entry.sha256, "key \(key) of \(vector.file)")
+        #expect(try map.valueBytes(forKey: key).map { Data($0) } == value, "key \(key) of \(vector.file)")
+        #expect(try map.withUnsafeBytes(forKey: key) { Data($0) } == value, "key \(key) of \(vector.file)")
         #expect(try map.contains(key))
       }
       try map.validate(.deep)
@@ -95,6 +97,7 @@ struct ReferenceVectorTests {
       + present.flatMap { [$0 &+ 1, $0 &- 1] }
     for key in probes where !present.contains(key) {
       #expect(try map[key] == nil, "key \(key) of \(vector.file)")
+      #expect(try map.valueBytes(forKey: key) == nil, "key \(key) of \(vector.file)")
       #expect(try !map.contains(key))
     }
   }

@@ -47,7 +47,7 @@ public enum ChildProcess {
         finished.unlessSet { _ = kill(pid, SIGKILL) }
       }
     }
-    let outputData = output.fileHandleForReading.readDataToEndOfFile()
+    let outputData = try output.fileHandleForReading.readToEndRetryingInterrupts()
     process.waitUntilExit()
     finished.set()
     try errorHandle.close()

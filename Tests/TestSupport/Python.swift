@@ -37,7 +37,7 @@ public enum ReferencePython {
     process.standardError = stderr
     process.standardInput = stdin
     try process.run()
-    if let input { stdin.fileHandleForWriting.write(input) }
+    if let input { try stdin.fileHandleForWriting.writeAllRetryingInterrupts(input) }
     try stdin.fileHandleForWriting.close()
     // Read both pipes before waiting, so a large output cannot block the child.
     var output = Data()
@@ -46,10 +46,10 @@ public enum ReferencePython {
     nonisolated(unsafe) var errorBuffer = Data()
     group.enter()
     DispatchQueue.global().async {
-      errorBuffer = stderr.fileHandleForReading.readDataToEndOfFile()
+      errorBuffer = (try? stderr.fileHandleForReading.readToEndRetryingInterrupts()) ?? Data()
       group.leave()
     }
-    output = stdout.fileHandleForReading.readDataToEndOfFile()
+    output = try stdout.fileHandleForReading.readToEndRetryingInterrupts()
     group.wait()
     errorOutput = errorBuffer
     process.waitUntilExit()

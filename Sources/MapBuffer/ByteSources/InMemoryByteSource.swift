@@ -49,6 +49,17 @@ public struct InMemoryByteSource: MapBufferByteSource {
     }
   }
 
+  /// The bytes in `range`, which lies inside the source, sharing its storage.
+  func valueBytes(in range: Range<Int>) -> MapBuffer.ValueBytes {
+    switch storage {
+    case .data(let data):
+      let start = data.startIndex &+ range.lowerBound
+      return MapBuffer.ValueBytes(data[start..<(start &+ range.count)])
+    case .array(let array):
+      return MapBuffer.ValueBytes(array[range])
+    }
+  }
+
   /// The bytes as `Data`: the stored value itself when it is `Data`, else a copy.
   public var data: Data {
     switch storage {

@@ -55,28 +55,35 @@ extension MapBuffer {
   /// Calls `body` with the value of `key` and returns what it returns, or `nil` if the map has no such key.
   ///
   /// For an uncompressed map in memory (bytes or a mapped file) the buffer is the item's own
-  /// bytes: no copy is made. Otherwise it is a temporary buffer, valid only during the call.
+  /// bytes: no copy is made, nothing is allocated. Otherwise it is a temporary buffer, valid
+  /// only during the call.
+  @inlinable
   public func withUnsafeBytes<Result>(
     forKey key: UInt64, _ body: (UnsafeRawBufferPointer) throws -> Result
   ) throws -> Result? {
-    let coding = itemCoding
-    if let result = try residentAccess.withResidentBytes({ file -> Result? in
-      guard let location = try residentLocation(of: key, in: file) else { return nil }
-      let stored = UnsafeRawBufferPointer(rebasing: file[location.range])
-      return try coding.withValue(of: stored, key: key, position: location.position, body)
-    }) {
-      return result
-    }
-    guard let location = try location(of: key) else { return nil }
-    return try withValueBytes(at: location, key: key, body)
+    // Inlined into the caller, so that the lookup runs as `withValueBytes(forKey:_:)`, compiled
+    // once in this module, instead of as an unspecialized generic function.
+    var result: Result?
+    guard try withValueBytes(forKey: key, { result = try body($0) }) else { return nil }
+    return result
   }
 
   /// Calls `body` with the value of `key` as ``withUnsafeBytes(forKey:_:)`` does, and returns
-  /// whether the map has the key: the same lookup without a generic result, for callers in
-  /// other modules, which would otherwise run the generic function unspecialized.
+  /// whether the map has the key: the same lookup without a generic result.
   @usableFromInline
   package func withValueBytes(forKey key: UInt64, _ body: (UnsafeRawBufferPointer) throws -> Void) throws -> Bool {
-    try withUnsafeBytes(forKey: key, body) != nil
+    let coding = itemCoding
+    if let found = try residentAccess.withResidentBytes({ file -> Bool in
+      guard let location = try residentLocation(of: key, in: file) else { return false }
+      let stored = UnsafeRawBufferPointer(rebasing: file[location.range])
+      try coding.withValue(of: stored, key: key, position: location.position, body)
+      return true
+    }) {
+      return found
+    }
+    guard let location = try location(of: key) else { return false }
+    try withValueBytes(at: location, key: key, body)
+    return true
   }
 
   /// Calls `body` with the value of the item at `location`, whose key is `key`: the item's own
@@ -140,10 +147,10 @@ extension MapBuffer {
   @inline(__always)
   package func location(at position: Int, key: UInt64, offset: (Int) -> UInt64) throws -> ItemLocation {
     let start = offset(position)
-    let end = position &+ 1 < header.keyCount ? offset(position &+ 1) : UInt64(source.count)
+    let end = position &+ 1 < header.keyCount ? offset(position &+ 1) : UInt64(sourceByteCount)
     return try ItemLocation(
       checkingKey: key, position: position, start: start, end: end, dataStart: header.dataStart,
-      sourceSize: source.count)
+      sourceSize: sourceByteCount)
   }
 
   /// The key at index `position`.

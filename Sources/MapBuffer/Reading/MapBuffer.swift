@@ -27,6 +27,8 @@ public struct MapBuffer: Sendable {
   package let residentAccess: ResidentAccess
   /// The index's labels, readable without failing (see ``MapBufferKeys``).
   package let labels: IndexLabels
+  /// `source.count`, kept so that a lookup does not ask the source through its protocol.
+  package let sourceByteCount: Int
 
   /// Whether lookups verify each item's CRC-32C (format version 1 only). On by default.
   ///
@@ -57,6 +59,7 @@ public struct MapBuffer: Sendable {
     }
     try header.checkIndexFits(sourceSize: source.count)
     self.source = source
+    self.sourceByteCount = source.count
     self.header = header
     self.residentAccess = ResidentAccess(source)
     self.labels = try IndexLabels(
@@ -104,7 +107,7 @@ public struct MapBuffer: Sendable {
   public var formatVersion: FormatVersion { header.formatVersion }
 
   /// The size of the whole serialized map in bytes.
-  public var byteCount: Int { source.count }
+  public var byteCount: Int { sourceByteCount }
 
   /// The size of the index in bytes: 16 per key.
   public var indexByteCount: Int { header.indexRange.count }

@@ -11,8 +11,9 @@ package enum ResidentAccess: @unchecked Sendable {
   // @unchecked: the pointer is the read-only mapping of a MappedFileByteSource, which the
   // reader holding this value keeps alive; the mapping never changes while it exists.
 
-  /// A mapped file's bytes, which stay at this address while the reader holds the source.
-  case mapped(UnsafeRawBufferPointer)
+  /// A mapped file's bytes, which stay at this address while the reader holds the source,
+  /// `owner`: unretained, so that copying this value (once a lookup) costs no reference count.
+  case mapped(UnsafeRawBufferPointer, owner: Unmanaged<MappedFileByteSource>)
   /// Bytes in memory, reached through the concrete source.
   case memory(InMemoryByteSource)
   /// Any other source: read through the protocol, range by range.
@@ -21,7 +22,7 @@ package enum ResidentAccess: @unchecked Sendable {
   /// The access for `source`.
   init(_ source: some MapBufferByteSource) {
     if let mapped = source as? MappedFileByteSource {
-      self = .mapped(mapped.mappedBytes)
+      self = .mapped(mapped.mappedBytes, owner: Unmanaged.passUnretained(mapped))
     } else if let memory = source as? InMemoryByteSource {
       self = .memory(memory)
     } else {
@@ -34,7 +35,7 @@ package enum ResidentAccess: @unchecked Sendable {
   @inline(__always)
   package func withResidentBytes<Result>(_ body: (UnsafeRawBufferPointer) throws -> Result) rethrows -> Result? {
     switch self {
-    case .mapped(let bytes): try body(bytes)
+    case .mapped(let bytes, _): try body(bytes)
     case .memory(let memory): try memory.withAllBytes(body)
     case .general: nil
     }

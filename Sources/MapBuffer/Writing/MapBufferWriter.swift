@@ -59,7 +59,8 @@ public struct MapBufferWriter: Sendable {
     // The values are read in place, through the dictionary's own indices: copying them into
     // an array would retain each one, an atomic write to a separate allocation per value.
     return try encode(
-      keys: Array(items.keys), values: items.values, at: Array(items.indices), rejectingDuplicates: false)
+      keys: Array(items.keys), values: CollectedValues(values: items.values, indices: Array(items.indices)),
+      rejectingDuplicates: false)
   }
 
   /// The serialized map of `pairs`, given in any order.
@@ -74,7 +75,35 @@ public struct MapBufferWriter: Sendable {
       keys.append(key)
       values.append(value)
     }
-    return try encode(keys: keys, values: values, at: Array(values.indices), rejectingDuplicates: true)
+    return try encode(
+      keys: keys, values: CollectedValues(values: values, indices: Array(values.indices)), rejectingDuplicates: true)
+  }
+
+  /// The serialized map of values laid out one after another in `values`: the bytes at
+  /// `ranges[i]` are the value of `keys[i]`, the keys in any order.
+  ///
+  /// The fastest way to build a large map: the values are read in place, in the order of
+  /// `ranges` (sequentially, when the ranges ascend), instead of from one allocation each.
+  /// Ranges may overlap or repeat.
+  ///
+  /// ```swift
+  /// let values = Data("onetwothree".utf8)
+  /// let map = try writer.encode(keys: [1, 2, 3], ranges: [0..<3, 3..<6, 6..<11], in: values)
+  /// ```
+  ///
+  /// - Throws: ``MapBufferError/duplicateKey(_:)`` if a key appears twice,
+  ///   ``MapBufferError/rangeOutOfBounds(lowerBound:upperBound:sourceSize:)`` for a range
+  ///   outside `values`.
+  /// - Precondition: `keys` and `ranges` have the same count.
+  public func encode(keys: [UInt64], ranges: [Range<Int>], in values: some ContiguousBytes) throws -> Data {
+    precondition(keys.count == ranges.count, "one range per key")
+    return try values.withUnsafeBytes { buffer in
+      for range in ranges where range.lowerBound < 0 || range.upperBound > buffer.count {
+        throw MapBufferError.rangeOutOfBounds(
+          lowerBound: range.lowerBound, upperBound: range.upperBound, sourceSize: buffer.count)
+      }
+      return try encode(keys: keys, values: ContiguousValues(buffer: buffer, ranges: ranges), rejectingDuplicates: true)
+    }
   }
 
   /// Serializes `items` into the file at `url` atomically.
@@ -96,11 +125,9 @@ public struct MapBufferWriter: Sendable {
       verifiesChecksums: true, maximumDecodedItemSize: .max)
   }
 
-  /// Serializes `values[i]` under `keys[i]`, the keys in any order.
-  package func encode<Values: Collection<Data> & Sendable>(
-    keys: [UInt64], values: Values, at valueIndices: [Values.Index], rejectingDuplicates: Bool
-  ) throws -> Data where Values.Index: Sendable {
-    precondition(keys.count == valueIndices.count, "one value per key")
+  /// Serializes the value of each input `i` under `keys[i]`, the keys in any order.
+  package func encode(keys: [UInt64], values: some WriterValues, rejectingDuplicates: Bool) throws -> Data {
+    precondition(keys.count == values.count, "one value per key")
     try checkFormatVersion()
     let level = try compression.resolvedLevel(compressionLevel)
     let count = keys.count
@@ -128,7 +155,7 @@ public struct MapBufferWriter: Sendable {
         let output = SendableBuffer(buffer)
         try ParallelChunks.forEach(count: count, minimumChunk: 64, concurrency: maximumConcurrency) { chunk in
           for input in chunk {
-            output.base[input] = try values[valueIndices[input]].withUnsafeBytes {
+            output.base[input] = try values.withBytes(of: input) {
               try compression.compress($0, level: level, key: keys[input])
             }
           }
@@ -143,7 +170,7 @@ public struct MapBufferWriter: Sendable {
     let trailer = formatVersion.trailerByteCount
     var itemStarts = [Int](repeating: 0, count: count + 1)
     if compression == .none {
-      for input in 0..<count { itemStarts[positions[input]] = values[valueIndices[input]].count + trailer }
+      for input in 0..<count { itemStarts[positions[input]] = values.byteCount(of: input) + trailer }
     } else {
       for input in 0..<count { itemStarts[positions[input]] = compressed[input].count + trailer }
     }
@@ -178,7 +205,7 @@ public struct MapBufferWriter: Sendable {
             }
           }
           if compression == .none {
-            values[valueIndices[input]].withUnsafeBytes(store)
+            values.withBytes(of: input, store)
           } else {
             compressed[input].withUnsafeBytes(store)
           }
@@ -193,6 +220,49 @@ public struct MapBufferWriter: Sendable {
       deallocator: .custom { pointer, _ in
         pointer.deallocate()
       })
+  }
+}
+
+/// The values a writer reads, by input number: one `Data` each, or ranges of one buffer.
+package protocol WriterValues: Sendable {
+  /// The number of values.
+  var count: Int { get }
+  /// The size of value `input`.
+  func byteCount(of input: Int) -> Int
+  /// Calls `body` with the bytes of value `input`.
+  func withBytes<Result>(of input: Int, _ body: (UnsafeRawBufferPointer) throws -> Result) rethrows -> Result
+}
+
+/// Values held in a collection of `Data` (a dictionary's values, an array), at given indices.
+struct CollectedValues<Values: Collection<Data> & Sendable>: WriterValues where Values.Index: Sendable {
+  let values: Values
+  let indices: [Values.Index]
+
+  var count: Int { indices.count }
+
+  @inline(__always)
+  func byteCount(of input: Int) -> Int { values[indices[input]].count }
+
+  @inline(__always)
+  func withBytes<Result>(of input: Int, _ body: (UnsafeRawBufferPointer) throws -> Result) rethrows -> Result {
+    try values[indices[input]].withUnsafeBytes(body)
+  }
+}
+
+/// Values laid out in one buffer, each at its range, checked to lie inside it.
+struct ContiguousValues: WriterValues, @unchecked Sendable {
+  // @unchecked: the buffer is only read, and outlives the encode that reads it.
+  let buffer: UnsafeRawBufferPointer
+  let ranges: [Range<Int>]
+
+  var count: Int { ranges.count }
+
+  @inline(__always)
+  func byteCount(of input: Int) -> Int { ranges[input].count }
+
+  @inline(__always)
+  func withBytes<Result>(of input: Int, _ body: (UnsafeRawBufferPointer) throws -> Result) rethrows -> Result {
+    try body(UnsafeRawBufferPointer(rebasing: buffer[ranges[input]]))
   }
 }
 
