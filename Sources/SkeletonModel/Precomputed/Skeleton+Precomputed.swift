@@ -49,22 +49,12 @@ extension Skeleton {
 
   /// Throws ``SkeletonError/edgeOutOfRange(edge:vertex:vertexCount:)`` for the first edge of
   /// `raw` (edges as stored: pairs of little-endian u32, at any alignment) that names a missing
-  /// vertex: the largest index found eight lanes at a time, and the search for the culprit only
-  /// when it is out of range.
+  /// vertex: whether any index is out of range found eight lanes at a time, and the search for
+  /// the culprit only when one is.
   static func checkEdges(_ raw: UnsafeRawBufferPointer, vertexCount: UInt32) throws {
-    // The largest index, eight lanes at a time.
-    var lanes = SIMD8<UInt32>(repeating: 0)
-    var offset = 0
-    while offset &+ 32 <= raw.count {
-      lanes = pointwiseMax(lanes, raw.loadUnaligned(fromByteOffset: offset, as: SIMD8<UInt32>.self))
-      offset &+= 32
-    }
-    var largest = lanes.max()
-    while offset &+ 4 <= raw.count {
-      largest = Swift.max(largest, raw.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
-      offset &+= 4
-    }
-    guard raw.count >= 8, largest >= vertexCount else { return }
+    guard raw.count >= 8 else { return }
+    // Without vertices every edge is out of range.
+    if vertexCount > 0, !Self.anyIndex(in: raw, atLeast: vertexCount) { return }
     var edge = 0
     while edge &* 8 &+ 8 <= raw.count {
       let a = raw.loadUnaligned(fromByteOffset: edge &* 8, as: UInt32.self)
@@ -74,6 +64,29 @@ extension Skeleton {
       }
       edge &+= 1
     }
+  }
+
+  /// Whether any u32 of `raw` is at least `limit` (above 0), eight lanes at a time.
+  ///
+  /// Unsigned `x >= limit` is the signed `x ^ 2^31 > (limit - 1) ^ 2^31`: a compare and an or per
+  /// four lanes on any x86-64 (SSE2 has no unsigned 32-bit compare or maximum, which a running
+  /// maximum would emulate in about five instructions, each waiting for the last).
+  private static func anyIndex(in raw: UnsafeRawBufferPointer, atLeast limit: UInt32) -> Bool {
+    let bias = SIMD8<UInt32>(repeating: 0x8000_0000)
+    let biasedLimit = SIMD8<Int32>(truncatingIfNeeded: SIMD8<UInt32>(repeating: limit &- 1) ^ bias)
+    var outside = SIMDMask<SIMD8<Int32>>(repeating: false)
+    var offset = 0
+    while offset &+ 32 <= raw.count {
+      let lanes = raw.loadUnaligned(fromByteOffset: offset, as: SIMD8<UInt32>.self)
+      outside .|= SIMD8<Int32>(truncatingIfNeeded: lanes ^ bias) .> biasedLimit
+      offset &+= 32
+    }
+    if any(outside) { return true }
+    while offset &+ 4 <= raw.count {
+      if raw.loadUnaligned(fromByteOffset: offset, as: UInt32.self) >= limit { return true }
+      offset &+= 4
+    }
+    return false
   }
 
   /// The precomputed encoding of this skeleton: counts, vertices, edges, then every attribute in order.
