@@ -247,6 +247,32 @@ struct SkeletonViewTests {
     }
   }
 
+  @Test("An out-of-range index at any edge, either end, whatever its size: the first such edge, through both paths")
+  func edgeIndices() throws {
+    let vertexCount = 30
+    let skeleton = Skeleton(
+      vertices: (0..<vertexCount).map { Skeleton.Vertex(Float($0), 0, 0) },
+      edges: (1..<vertexCount).map { Skeleton.Edge(UInt32($0), UInt32($0 - 1)) }
+        + Array(repeating: Skeleton.Edge(0, 29), count: 12))
+    let bytes = try skeleton.precomputed()
+    let edgesStart = 8 + 12 * vertexCount
+    let indices: [UInt32] = [30, 31, 1 << 31 - 1, 1 << 31, 1 << 31 + 1, .max - 1, .max]
+    for edge in 0..<skeleton.edges.count {
+      for end in 0..<2 {
+        for index in indices {
+          var damaged = bytes
+          let offset = edgesStart + 8 * edge + 4 * end
+          withUnsafeBytes(of: index.littleEndian) { damaged.replaceSubrange(offset..<(offset + 4), with: $0) }
+          let expected = SkeletonError.edgeOutOfRange(edge: edge, vertex: index, vertexCount: vertexCount)
+          #expect(Self.decoded(damaged, descriptors: []) == .failure(expected))
+          #expect(Self.viewed(damaged, descriptors: []) == .failure(expected))
+        }
+      }
+    }
+    // The largest index in range everywhere passes.
+    #expect(Self.viewed(bytes, descriptors: []) == .success(skeleton))
+  }
+
   @Test("A damaged item never runs the body: a checksum mismatch, or with verification off the decoder's error")
   func damagedItems() throws {
     let skeleton = DamagedItemTests.skeleton

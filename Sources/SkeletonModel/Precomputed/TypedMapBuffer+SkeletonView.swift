@@ -27,20 +27,29 @@ extension TypedMapBuffer where Value == Skeleton {
   ///   failure); `TypedMapBufferError.decodingFailed(key:underlying:)` naming the key and the
   ///   ``SkeletonError`` when the bytes are not a skeleton, as `self[key]` throws; or what `body`
   ///   throws.
+  @inlinable
   public func withSkeletonView<Result>(forKey key: UInt64, _ body: (Skeleton.View) throws -> Result) throws
     -> Result?
   {
-    let descriptors = (codec.layout as? PrecomputedAttributes)?.descriptors
+    // Specialized in the caller: the result is carried out of a non-generic lookup, which
+    // would otherwise instantiate the metadata of `Result?` at run time on every call.
     var result: Result?
-    let found = try map.withValueBytes(forKey: key) { bytes in
+    guard try withFoundSkeletonView(forKey: key, { result = try body($0) }) else { return nil }
+    return result
+  }
+
+  /// Calls `body` with a view of the skeleton stored for `key`; whether the map has the key.
+  @usableFromInline
+  func withFoundSkeletonView(forKey key: UInt64, _ body: (Skeleton.View) throws -> Void) throws -> Bool {
+    let descriptors = (codec.layout as? PrecomputedAttributes)?.descriptors
+    return try map.withValueBytes(forKey: key) { bytes in
       let view: Skeleton.View
       do {
         view = try Skeleton.View(precomputed: bytes, id: key, attributes: descriptors)
       } catch {
         throw TypedMapBufferError.decodingFailed(key: key, underlying: error)
       }
-      result = try body(view)
+      try body(view)
     }
-    return found ? result : nil
   }
 }
