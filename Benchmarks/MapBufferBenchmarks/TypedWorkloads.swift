@@ -105,6 +105,103 @@ enum TypedWorkloads {
       workload: "Skeleton, 400 vertices (10 KB)", as: Skeleton.self, decodesPeer: true, context: context
     ) { $0.vertices.count }
     try measureAlternating(file: skeletonFile, keys: skeletonKeys, count: skeletons.count, context: context)
+    try measureViews(file: skeletonFile, keys: skeletonKeys, count: skeletons.count, context: context)
+  }
+
+  /// Skeleton views (`withSkeletonView(forKey:_:)`, read in place) against typed lookups, in two
+  /// forms: reading the vertex count, as the rows above do, and summing the vertices' x, so that
+  /// every path reads every vertex. Medians of wall-clock runs against the borrowed typed lookup,
+  /// then thread CPU time with the six paths alternating (view, borrowed typed lookup, raw lookup
+  /// + `Data` decoder, each in both forms), the fastest of 200 rounds each.
+  private static func measureViews(file: URL, keys: [UInt64], count: Int, context: BenchmarkContext) throws {
+    let group = "Typed lookups in an open mapped map (codec none, checksums on): skeleton views"
+    let typed = try TypedMapBuffer<Skeleton>(contentsOf: file)
+    let raw = try MapBuffer(contentsOf: file)
+    func sumOfX(_ vertices: some Collection<Skeleton.Vertex>) -> Float { vertices.reduce(0) { $0 + $1.x } }
+    let paths: [(name: String, run: () throws -> UInt64)] = [
+      (
+        "view, vertex count",
+        {
+          var total = 0
+          for key in keys { total &+= try typed.withSkeletonView(forKey: key) { $0.vertexCount }! }
+          return UInt64(total)
+        }
+      ),
+      (
+        "typed lookup, vertex count",
+        {
+          var total = 0
+          for key in keys { total &+= try typed[key]!.vertices.count }
+          return UInt64(total)
+        }
+      ),
+      (
+        "raw lookup + init(mapBufferBytes: Data), vertex count",
+        {
+          var total = 0
+          for key in keys { total &+= try Skeleton(mapBufferBytes: try raw[key]!).vertices.count }
+          return UInt64(total)
+        }
+      ),
+      (
+        "view, x summed",
+        {
+          var total: Float = 0
+          for key in keys { total += try typed.withSkeletonView(forKey: key) { sumOfX($0.vertices) }! }
+          return UInt64(total.bitPattern)
+        }
+      ),
+      (
+        "typed lookup, x summed",
+        {
+          var total: Float = 0
+          for key in keys { total += sumOfX(try typed[key]!.vertices) }
+          return UInt64(total.bitPattern)
+        }
+      ),
+      (
+        "raw lookup + init(mapBufferBytes: Data), x summed",
+        {
+          var total: Float = 0
+          for key in keys { total += sumOfX(try Skeleton(mapBufferBytes: try raw[key]!).vertices) }
+          return UInt64(total.bitPattern)
+        }
+      ),
+    ]
+    // Wall-clock medians: the view against the borrowed typed lookup, in both forms.
+    for (ours, peer, form) in [(0, 1, "vertex count"), (3, 4, "x summed")] {
+      let oursTime = try Timing.median(runs: context.runs, operations: keys.count) { sink(try paths[ours].run()) }
+      let peerTime = try Timing.median(runs: context.runs, operations: keys.count) { sink(try paths[peer].run()) }
+      context.report.add(
+        Row(
+          id: "typed/skeleton/view\(ours == 0 ? "" : "-sum")/\(count)", group: group,
+          workload: "Skeleton (10 KB), view, \(form)", keys: count, ours: oursTime, peer: peerTime,
+          peerName: "typed lookup (borrowed decode)", unit: "key"))
+    }
+
+    func cpuNanoseconds() -> Double {
+      var spec = timespec()
+      clock_gettime(CLOCK_THREAD_CPUTIME_ID, &spec)
+      return Double(spec.tv_sec) * 1e9 + Double(spec.tv_nsec)
+    }
+    var fastest = [Double](repeating: .infinity, count: paths.count)
+    for _ in 0..<200 {
+      for (index, path) in paths.enumerated() {
+        let start = cpuNanoseconds()
+        sink(try path.run())
+        fastest[index] = min(fastest[index], (cpuNanoseconds() - start) / Double(keys.count))
+      }
+    }
+    for (ours, peer, id, form) in [
+      (0, 1, "view-cpu", "vertex count"), (0, 2, "view-cpu-data", "vertex count"),
+      (3, 4, "view-sum-cpu", "x summed"), (3, 5, "view-sum-cpu-data", "x summed"),
+    ] {
+      context.report.add(
+        Row(
+          id: "typed/skeleton/\(id)/\(count)", group: group,
+          workload: "Skeleton (10 KB), view, \(form), thread CPU time, alternating", keys: count, ours: fastest[ours],
+          peer: fastest[peer], peerName: paths[peer].name, unit: "key"))
+    }
   }
 
   /// The same comparison by thread CPU time, the two paths alternating round by round, so that

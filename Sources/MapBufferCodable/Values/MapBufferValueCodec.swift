@@ -26,6 +26,10 @@ public struct MapBufferValueCodec<Value>: Sendable {
   /// ``decodeStored`` and without this reads through ``decodeStored`` (never ``decodeBorrowed``,
   /// which would lose the key).
   public var decodeStoredBorrowed: (@Sendable (_ bytes: UnsafeRawBufferPointer, _ key: UInt64) throws -> Value)?
+  /// What the codec's maker recorded about its items' layout, for readers in this package that
+  /// read items in place instead of through the closures (a skeleton codec's attribute
+  /// descriptors, for skeleton views); `nil` for codecs made with the public initializers.
+  package var layout: (any Sendable)?
 
   /// A codec with the given conversions; `decodeBorrowed`, if given, must make the same value
   /// as `decode` from the same bytes.

@@ -52,7 +52,7 @@ extension MapBufferValueCodec where Value == Skeleton {
 
   /// The precomputed encoding with the given attribute layout; see ``precomputed(_:)``.
   public static func precomputed(attributes: [AttributeDescriptor]) -> Self {
-    Self(
+    var codec = Self(
       decodeStored: { bytes, key in try Skeleton(precomputed: bytes, id: key, attributes: attributes) },
       encode: { skeleton in
         // A skeleton without vertices has no attribute bytes whatever its list says (decoding
@@ -64,5 +64,8 @@ extension MapBufferValueCodec where Value == Skeleton {
         return try skeleton.precomputed()
       },
       decodeStoredBorrowed: { bytes, key in try Skeleton(precomputed: bytes, id: key, attributes: attributes) })
+    // What a skeleton view of a map typed with this codec reads (`withSkeletonView(forKey:_:)`).
+    codec.layout = PrecomputedAttributes(descriptors: attributes)
+    return codec
   }
 }

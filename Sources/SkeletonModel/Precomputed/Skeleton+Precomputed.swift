@@ -29,70 +29,64 @@ extension Skeleton {
   public init(
     precomputed raw: UnsafeRawBufferPointer, id: UInt64? = nil, attributes descriptors: [AttributeDescriptor]? = nil
   ) throws {
-    guard raw.count >= 8 else {
-      throw SkeletonError.truncated(byteCount: raw.count, required: 8, vertexCount: 0, edgeCount: 0)
-    }
-    let vertexCount = UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 0, as: UInt32.self))
-    let edgeCount = UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 4, as: UInt32.self))
-    let verticesEnd = 8 + 12 * Int(vertexCount)
-    let edgesEnd = verticesEnd + 8 * Int(edgeCount)
-    guard raw.count >= edgesEnd else {
-      throw SkeletonError.truncated(
-        byteCount: raw.count, required: edgesEnd, vertexCount: vertexCount, edgeCount: edgeCount)
-    }
-    let vertices = Self.bulkCopy(
-      Vertex.self, count: Int(vertexCount), from: UnsafeRawBufferPointer(rebasing: raw[8..<verticesEnd]))
-    let edges = Self.bulkCopy(
-      Edge.self, count: Int(edgeCount), from: UnsafeRawBufferPointer(rebasing: raw[verticesEnd..<edgesEnd]))
-    try Self.checkEdges(edges, vertexCount: vertexCount)
+    let layout = try PrecomputedLayout(of: raw)
+    let vertices = Self.bulkCopy(Vertex.self, count: layout.vertexCount, from: layout.vertexBytes(of: raw))
+    let edges = Self.bulkCopy(Edge.self, count: layout.edgeCount, from: layout.edgeBytes(of: raw))
+    try edges.withUnsafeBytes { try Self.checkEdges($0, vertexCount: UInt32(layout.vertexCount)) }
     var attributes: [VertexAttribute] = []
-    if raw.count > edgesEnd {
+    if layout.hasAttributes(in: raw) {
       let descriptors = descriptors ?? AttributeDescriptor.defaults
       attributes.reserveCapacity(descriptors.count)
-      var start = edgesEnd
-      for descriptor in descriptors {
-        guard descriptor.valuesPerVertex >= 1 else {
-          throw SkeletonError.invalidComponentCount(name: descriptor.name, componentCount: descriptor.valuesPerVertex)
-        }
-        guard let size = descriptor.byteCount(forVertexCount: Int(vertexCount)), size <= raw.count - start else {
-          let size = descriptor.byteCount(forVertexCount: Int(vertexCount)) ?? .max
-          let (sum, overflow) = start.addingReportingOverflow(size)
-          let end = overflow ? Int.max : sum
-          throw SkeletonError.attributeOutOfBounds(name: descriptor.name, end: end, byteCount: raw.count)
-        }
+      try layout.forEachAttribute(in: raw, descriptors: descriptors) { descriptor, range in
         attributes.append(
           VertexAttribute(
             name: descriptor.name, dataType: descriptor.dataType, valuesPerVertex: descriptor.valuesPerVertex,
-            bytes: Data(UnsafeRawBufferPointer(rebasing: raw[start..<(start + size)]))))
-        start += size
+            bytes: Data(UnsafeRawBufferPointer(rebasing: raw[range]))))
       }
     }
     self.init(id: id, vertices: vertices, edges: edges, attributes: attributes)
   }
 
-  /// Throws ``SkeletonError/edgeOutOfRange(edge:vertex:vertexCount:)`` for the first edge that
-  /// names a missing vertex: the largest index found eight lanes at a time, and the search for
-  /// the culprit only when it is out of range.
-  private static func checkEdges(_ edges: [Edge], vertexCount: UInt32) throws {
-    let largest = edges.withUnsafeBytes { raw in
-      // The largest index, eight lanes at a time.
-      var lanes = SIMD8<UInt32>(repeating: 0)
-      var offset = 0
-      while offset &+ 32 <= raw.count {
-        lanes = pointwiseMax(lanes, raw.loadUnaligned(fromByteOffset: offset, as: SIMD8<UInt32>.self))
-        offset &+= 32
+  /// Throws ``SkeletonError/edgeOutOfRange(edge:vertex:vertexCount:)`` for the first edge of
+  /// `raw` (edges as stored: pairs of little-endian u32, at any alignment) that names a missing
+  /// vertex: whether any index is out of range found eight lanes at a time, and the search for
+  /// the culprit only when one is.
+  static func checkEdges(_ raw: UnsafeRawBufferPointer, vertexCount: UInt32) throws {
+    guard raw.count >= 8 else { return }
+    // Without vertices every edge is out of range.
+    if vertexCount > 0, !Self.anyIndex(in: raw, atLeast: vertexCount) { return }
+    var edge = 0
+    while edge &* 8 &+ 8 <= raw.count {
+      let a = raw.loadUnaligned(fromByteOffset: edge &* 8, as: UInt32.self)
+      let b = raw.loadUnaligned(fromByteOffset: edge &* 8 &+ 4, as: UInt32.self)
+      if a >= vertexCount || b >= vertexCount {
+        throw SkeletonError.edgeOutOfRange(edge: edge, vertex: max(a, b), vertexCount: Int(vertexCount))
       }
-      var largest = lanes.max()
-      while offset &+ 4 <= raw.count {
-        largest = Swift.max(largest, raw.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
-        offset &+= 4
-      }
-      return largest
+      edge &+= 1
     }
-    guard !edges.isEmpty, largest >= vertexCount else { return }
-    for (index, edge) in edges.enumerated() where edge.a >= vertexCount || edge.b >= vertexCount {
-      throw SkeletonError.edgeOutOfRange(edge: index, vertex: max(edge.a, edge.b), vertexCount: Int(vertexCount))
+  }
+
+  /// Whether any u32 of `raw` is at least `limit` (above 0), eight lanes at a time.
+  ///
+  /// Unsigned `x >= limit` is the signed `x ^ 2^31 > (limit - 1) ^ 2^31`: a compare and an or per
+  /// four lanes on any x86-64 (SSE2 has no unsigned 32-bit compare or maximum, which a running
+  /// maximum would emulate in about five instructions, each waiting for the last).
+  private static func anyIndex(in raw: UnsafeRawBufferPointer, atLeast limit: UInt32) -> Bool {
+    let bias = SIMD8<UInt32>(repeating: 0x8000_0000)
+    let biasedLimit = SIMD8<Int32>(truncatingIfNeeded: SIMD8<UInt32>(repeating: limit &- 1) ^ bias)
+    var outside = SIMDMask<SIMD8<Int32>>(repeating: false)
+    var offset = 0
+    while offset &+ 32 <= raw.count {
+      let lanes = raw.loadUnaligned(fromByteOffset: offset, as: SIMD8<UInt32>.self)
+      outside .|= SIMD8<Int32>(truncatingIfNeeded: lanes ^ bias) .> biasedLimit
+      offset &+= 32
     }
+    if any(outside) { return true }
+    while offset &+ 4 <= raw.count {
+      if raw.loadUnaligned(fromByteOffset: offset, as: UInt32.self) >= limit { return true }
+      offset &+= 4
+    }
+    return false
   }
 
   /// The precomputed encoding of this skeleton: counts, vertices, edges, then every attribute in order.
@@ -128,7 +122,7 @@ extension Skeleton {
 
   /// `count` values of a plain type whose layout is the encoding's, copied in one go into an
   /// array allocated uninitialized.
-  private static func bulkCopy<Element: BitwiseCopyable>(
+  static func bulkCopy<Element: BitwiseCopyable>(
     _ type: Element.Type, count: Int, from raw: UnsafeRawBufferPointer
   ) -> [Element] {
     precondition(MemoryLayout<Element>.stride * count == raw.count, "\(Element.self) layout differs from the encoding")
@@ -140,6 +134,82 @@ extension Skeleton {
 
   private static func appendBulk<Element: BitwiseCopyable>(_ elements: [Element], to out: inout Data) {
     elements.withUnsafeBytes { out.append(contentsOf: $0) }
+  }
+}
+
+/// Where the parts of a precomputed encoding lie in a buffer: the counts read and checked against
+/// its length. The one reading of the header and the attribute layout, shared by the decoder and
+/// ``Skeleton/View``, so that both throw the same errors for the same bytes.
+struct PrecomputedLayout {
+  /// The number of vertices.
+  var vertexCount: Int
+  /// The number of edges.
+  var edgeCount: Int
+  /// The end of the vertices: `8 + 12 × vertexCount`.
+  var verticesEnd: Int
+  /// The end of the edges, where the attributes begin.
+  var edgesEnd: Int
+
+  /// Reads the counts and checks that the vertices and edges fit `raw`.
+  ///
+  /// - Throws: ``SkeletonError/truncated(byteCount:required:vertexCount:edgeCount:)``.
+  init(of raw: UnsafeRawBufferPointer) throws {
+    guard raw.count >= 8 else {
+      throw SkeletonError.truncated(byteCount: raw.count, required: 8, vertexCount: 0, edgeCount: 0)
+    }
+    let vertexCount = UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 0, as: UInt32.self))
+    let edgeCount = UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 4, as: UInt32.self))
+    // At most 8 + 12 × (2^32 - 1) + 8 × (2^32 - 1) bytes: no overflow in a 64-bit Int.
+    let verticesEnd = 8 + 12 * Int(vertexCount)
+    let edgesEnd = verticesEnd + 8 * Int(edgeCount)
+    guard raw.count >= edgesEnd else {
+      throw SkeletonError.truncated(
+        byteCount: raw.count, required: edgesEnd, vertexCount: vertexCount, edgeCount: edgeCount)
+    }
+    self.vertexCount = Int(vertexCount)
+    self.edgeCount = Int(edgeCount)
+    self.verticesEnd = verticesEnd
+    self.edgesEnd = edgesEnd
+  }
+
+  /// The vertices' bytes in `raw`.
+  func vertexBytes(of raw: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
+    UnsafeRawBufferPointer(rebasing: raw[8..<verticesEnd])
+  }
+
+  /// The edges' bytes in `raw`.
+  func edgeBytes(of raw: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
+    UnsafeRawBufferPointer(rebasing: raw[verticesEnd..<edgesEnd])
+  }
+
+  /// Whether `raw` holds attributes: any byte after the edges (a buffer of exactly the minimum
+  /// length has none).
+  func hasAttributes(in raw: UnsafeRawBufferPointer) -> Bool { raw.count > edgesEnd }
+
+  /// Calls `body` with each descriptor and the byte range of its values in `raw`, in order, each
+  /// range checked to lie inside `raw` before `body` sees it.
+  ///
+  /// - Throws: ``SkeletonError/invalidComponentCount(name:componentCount:)`` or
+  ///   ``SkeletonError/attributeOutOfBounds(name:end:byteCount:)`` for the first descriptor that
+  ///   does not fit.
+  func forEachAttribute(
+    in raw: UnsafeRawBufferPointer, descriptors: [AttributeDescriptor],
+    _ body: (AttributeDescriptor, Range<Int>) throws -> Void
+  ) throws {
+    var start = edgesEnd
+    for descriptor in descriptors {
+      guard descriptor.valuesPerVertex >= 1 else {
+        throw SkeletonError.invalidComponentCount(name: descriptor.name, componentCount: descriptor.valuesPerVertex)
+      }
+      guard let size = descriptor.byteCount(forVertexCount: vertexCount), size <= raw.count - start else {
+        let size = descriptor.byteCount(forVertexCount: vertexCount) ?? .max
+        let (sum, overflow) = start.addingReportingOverflow(size)
+        let end = overflow ? Int.max : sum
+        throw SkeletonError.attributeOutOfBounds(name: descriptor.name, end: end, byteCount: raw.count)
+      }
+      try body(descriptor, start..<(start + size))
+      start += size
+    }
   }
 }
 
