@@ -72,7 +72,9 @@ struct DamagedItemTests {
     var generator = SystemRandomNumberGenerator()
     var skeletons: [UInt64: Skeleton] = [:]
     for key in UInt64(1)...40 {
-      let count = Int.random(in: 0...300, using: &generator)
+      // Key 1 always has no vertices: decoding such a skeleton gives no attributes (there are no
+      // attribute bytes), so its expected value below has none.
+      let count = key == 1 ? 0 : Int.random(in: 0...300, using: &generator)
       let vertices = (0..<count).map { _ in
         Skeleton.Vertex(Float.random(in: 0..<9), Float.random(in: 0..<9), Float.random(in: 0..<9))
       }
@@ -92,7 +94,7 @@ struct DamagedItemTests {
         typed.map.verifiesChecksums = verifies
         let raw = try MapBuffer(data)
         for (key, skeleton) in skeletons {
-          var expected = skeleton
+          var expected = skeleton.isEmpty ? Skeleton() : skeleton
           expected.id = key
           #expect(try typed[key] == expected)
           #expect(try typed[key] == Skeleton(mapBufferBytes: try #require(try raw[key]), storedUnder: key))
