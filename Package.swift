@@ -123,7 +123,10 @@ let package = Package(
     // Remote reads against nginx on loopback, started by the tests themselves (HTTP trait).
     .testTarget(
       name: "MapBufferHTTPTests",
-      dependencies: ["MapBufferHTTP", "MapBuffer", "MapBufferCodable", "SkeletonModel", "MapBufferTestSupport"]
+      dependencies: [
+        "MapBufferHTTP", "MapBuffer", "MapBufferCodable", "SkeletonModel", "MapBufferTestSupport",
+        .product(name: "AsyncHTTPClient", package: "async-http-client", condition: .when(traits: ["HTTP"])),
+      ]
     ),
   ],
   swiftLanguageModes: [.v6]
