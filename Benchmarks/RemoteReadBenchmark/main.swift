@@ -1,7 +1,7 @@
 // Remote reads over HTTP range requests against nginx on loopback, beside the Python reference
 // reading the same files through an object that sends one range request per slice.
 //
-//     swift run -c release RemoteReadBenchmark [--quick]
+//     swift run -c release RemoteReadBenchmark [--quick] [--size KEYS]
 //
 // For each map size, on loopback and through a proxy adding 2 ms to every round trip: the first
 // lookup of a fresh reader (cold, and warm with an index cache), a lookup through an open map, a
@@ -17,7 +17,11 @@ import MapBufferHTTP
 import MapBufferTestSupport
 
 let quick = CommandLine.arguments.contains("--quick")
-let sizes = quick ? [1_000] : [1_000, 100_000]
+/// `--size N`: one map of N keys only (results are then not written).
+let onlySize = CommandLine.arguments.firstIndex(of: "--size").flatMap {
+  CommandLine.arguments.indices.contains($0 + 1) ? Int(CommandLine.arguments[$0 + 1]) : nil
+}
+let sizes = onlySize.map { [$0] } ?? (quick ? [1_000] : [1_000, 100_000])
 /// Rounds, each measuring ours then the reference's.
 let rounds = quick ? 3 : 5
 /// Runs of a workload per round (lookups through an open map: `lookupCount` each).
@@ -250,7 +254,7 @@ for size in sizes {
 
 let table = lines.joined(separator: "\n")
 print(table)
-if !quick {
+if !quick && onlySize == nil {
   struct Results: Codable {
     var medians: [String: [String: [String: [String: Measurement]]]]
     var ratiosOfRounds: [String: [String: [String: [Double]]]]

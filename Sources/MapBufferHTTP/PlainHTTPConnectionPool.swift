@@ -97,6 +97,10 @@ final class PlainHTTPConnectionPool: Sendable {
     let bootstrap = ClientBootstrap(group: group)
       .connectTimeout(min(Self.connectTimeout, remaining))
       .channelOption(.socketOption(.tcp_nodelay), value: 1)
+      // Large bodies (an index, a batch's range) in reads of up to 1 MiB rather than 64 KiB.
+      .channelOption(
+        .recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 2048, maximum: 1 << 20)
+      )
       .channelInitializer { channel in
         channel.eventLoop.makeCompletedFuture {
           try channel.pipeline.syncOperations.addHTTPClientHandlers()
