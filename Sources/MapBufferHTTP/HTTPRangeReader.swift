@@ -283,13 +283,16 @@ struct HTTPRangeReader: Sendable {
     }
     return .success(Response(body: body, range: received, identity: found))
   }
+
   /// The origin of `target` when it goes through the lean transport: an `http` URL read with
   /// the default client (whose settings the lean transport shares). `https`, and clients of the
   /// caller's own, go through AsyncHTTPClient.
   private func plainOrigin(of target: URL) -> PlainHTTPConnectionPool.Origin? {
     guard client === RemoteMapBuffer.defaultHTTPClient, target.scheme?.lowercased() == "http",
-      let host = target.host, !host.isEmpty
+      let named = target.host, !named.isEmpty
     else { return nil }
+    // An IPv6 address without its brackets, which only the URL and the Host header have.
+    let host = named.hasPrefix("[") && named.hasSuffix("]") ? String(named.dropFirst().dropLast()) : named
     return PlainHTTPConnectionPool.Origin(host: host, port: target.port ?? 80)
   }
 
