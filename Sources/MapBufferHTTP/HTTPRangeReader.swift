@@ -200,11 +200,14 @@ struct HTTPRangeReader: Sendable {
     defer { counters.end() }
     let answer: RangeAnswerCollector.Answer
     do {
-      if let origin = plainOrigin(of: target) {
-        answer = try await PlainHTTPConnectionPool.shared.execute(
+      if let origin = plainOrigin(of: target),
+        let plain = try await PlainHTTPConnectionPool.shared.execute(
           Self.requestHead(for: target, origin: origin, headers: requestHeaders), to: origin, collector: collector,
           deadline: deadline)
+      {
+        answer = plain
       } else {
+        // `https`, a client of the caller's own, or every lean connection to the origin busy.
         answer = try await sendThroughClient(
           to: target, headers: requestHeaders, collector: collector, deadline: deadline)
       }

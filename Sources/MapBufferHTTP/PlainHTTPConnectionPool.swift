@@ -21,13 +21,15 @@ import NIOPosix
 /// reader tells them apart as it always has.
 ///
 /// Used for `http` URLs read with ``RemoteMapBuffer/defaultHTTPClient``; `https`, and any client of
-/// the caller's own (a proxy, other TLS settings), go through AsyncHTTPClient.
+/// the caller's own (a proxy, other TLS settings), go through AsyncHTTPClient. At most
+/// ``maximumConnectionsPerOrigin`` connections are open to one origin; a request that finds them
+/// all busy goes through AsyncHTTPClient too, whose pool queues it, so that connections stay bounded.
 final class PlainHTTPConnectionPool: Sendable {
   /// The pool of every map that reads with the default client.
   static let shared = PlainHTTPConnectionPool(group: MultiThreadedEventLoopGroup.singleton)
 
-  /// The most idle connections kept to one origin, as the default client keeps.
-  static let maximumIdleConnectionsPerOrigin = 16
+  /// The most connections open to one origin at once, as the default client keeps.
+  static let maximumConnectionsPerOrigin = 16
   /// The longest a connection may take to be made, as the default client allows.
   static let connectTimeout = TimeAmount.seconds(10)
 
@@ -43,15 +45,22 @@ final class PlainHTTPConnectionPool: Sendable {
     let origin: Origin
   }
 
+  /// The connections to one origin: how many are open, and those idle.
+  private struct OriginConnections {
+    var open = 0
+    var idle: [Connection] = []
+  }
+
   private let group: any EventLoopGroup
-  private let idle = NIOLockedValueBox<[Origin: [Connection]]>([:])
+  private let origins = NIOLockedValueBox<[Origin: OriginConnections]>([:])
   private let nextExchange = NIOLockedValueBox<UInt64>(0)
 
   init(group: any EventLoopGroup) {
     self.group = group
   }
 
-  /// Sends `head` to `origin` and collects the answer with `collector`, within `deadline`.
+  /// Sends `head` to `origin` and collects the answer with `collector`, within `deadline`; `nil`
+  /// without sending when ``maximumConnectionsPerOrigin`` connections to `origin` are all busy.
   ///
   /// - Throws: ``HTTPRangeReader/Unanswered`` when the connection closed before any byte of the
   ///   answer (sending again is safe); a ``RangeAnswerCollector/Refusal`` when the answer was
@@ -59,8 +68,8 @@ final class PlainHTTPConnectionPool: Sendable {
   ///   `HTTPClientError.cancelled` when the task is cancelled; the connection's error otherwise.
   func execute(
     _ head: HTTPRequestHead, to origin: Origin, collector: RangeAnswerCollector, deadline: NIODeadline
-  ) async throws -> RangeAnswerCollector.Answer {
-    let connection = try await connection(to: origin, deadline: deadline)
+  ) async throws -> RangeAnswerCollector.Answer? {
+    guard let connection = try await connection(to: origin, deadline: deadline) else { return nil }
     guard !Task.isCancelled else {
       release(connection)
       throw CancellationError()
@@ -86,12 +95,41 @@ final class PlainHTTPConnectionPool: Sendable {
     }
   }
 
-  /// An idle connection to `origin`, or a new one.
-  private func connection(to origin: Origin, deadline: NIODeadline) async throws -> Connection {
-    while let connection = idle.withLockedValue({ $0[origin]?.popLast() }) {
-      if connection.channel.isActive { return connection }
-      connection.channel.close(promise: nil)
+  /// An idle connection to `origin`, or a new one, or `nil` when the most are open and busy.
+  private func connection(to origin: Origin, deadline: NIODeadline) async throws -> Connection? {
+    enum Step {
+      case reuse(Connection)
+      case connect
+      case full
     }
+    while true {
+      let step = origins.withLockedValue { origins -> Step in
+        if let connection = origins[origin]?.idle.popLast() { return .reuse(connection) }
+        guard origins[origin, default: OriginConnections()].open < Self.maximumConnectionsPerOrigin else {
+          return .full
+        }
+        origins[origin, default: OriginConnections()].open += 1
+        return .connect
+      }
+      switch step {
+      case .reuse(let connection):
+        if connection.channel.isActive { return connection }
+        connection.channel.close(promise: nil)
+      case .full:
+        return nil
+      case .connect:
+        do {
+          return try await connect(to: origin, deadline: deadline)
+        } catch {
+          closed(nil, to: origin)
+          throw error
+        }
+      }
+    }
+  }
+
+  /// A new connection to `origin`, counted as open until it closes.
+  private func connect(to origin: Origin, deadline: NIODeadline) async throws -> Connection {
     let remaining = deadline - .now()
     guard remaining > .zero else { throw HTTPClientError.deadlineExceeded }
     let bootstrap = ClientBootstrap(group: group)
@@ -107,23 +145,31 @@ final class PlainHTTPConnectionPool: Sendable {
           try channel.pipeline.syncOperations.addHandler(RangeExchangeHandler())
         }
       }
+    let channel: any Channel
     do {
-      let channel = try await bootstrap.connect(host: origin.host, port: origin.port).get()
-      return Connection(channel: channel, origin: origin)
+      channel = try await bootstrap.connect(host: origin.host, port: origin.port).get()
     } catch ChannelError.connectTimeout {
       throw HTTPClientError.connectTimeout
     }
+    channel.closeFuture.whenComplete { _ in self.closed(channel, to: origin) }
+    return Connection(channel: channel, origin: origin)
   }
 
-  /// Keeps `connection`, whose last answer has ended, for the next request to its origin (or
-  /// closes it, when enough are kept).
-  fileprivate func release(_ connection: Connection) {
-    let kept = idle.withLockedValue { idle -> Bool in
-      guard idle[connection.origin, default: []].count < Self.maximumIdleConnectionsPerOrigin else { return false }
-      idle[connection.origin, default: []].append(connection)
-      return true
+  /// Notes that `channel` (or a connection that was never made, for `nil`) to `origin` is closed.
+  private func closed(_ channel: (any Channel)?, to origin: Origin) {
+    origins.withLockedValue { origins in
+      guard var connections = origins[origin] else { return }
+      connections.open -= 1
+      if let channel {
+        connections.idle.removeAll { ObjectIdentifier($0.channel) == ObjectIdentifier(channel) }
+      }
+      origins[origin] = connections.open == 0 ? nil : connections
     }
-    if !kept { connection.channel.close(promise: nil) }
+  }
+
+  /// Keeps `connection`, whose last answer has ended, for the next request to its origin.
+  fileprivate func release(_ connection: Connection) {
+    origins.withLockedValue { $0[connection.origin]?.idle.append(connection) }
   }
 }
 

@@ -39,6 +39,23 @@ struct RemoteTransportTests {
     #expect(requests.allSatisfy { $0.headers["host"] == "\(server.host):\(server.port)" })
   }
 
+  @Test("Plain http with the default client: many requests at once open a bounded number of connections")
+  func boundedConnections() async throws {
+    let (bytes, values) = try sampleMap(count: 300, valueBytes: 1000)
+    let server = try LyingServer { .send(LyingServer.rangeAnswer($0, of: bytes)) }
+    defer { server.stop() }
+    var configuration = testConfiguration()
+    configuration.coalescingGapByteCount = 0
+    configuration.maximumConcurrentRequests = 48
+    let remote = try await RemoteMapBuffer(url: server.url("many.mb"), configuration: configuration)
+    let keys = values.keys.sorted()
+    #expect(try await remote.values(forKeys: keys) == keys.map { values[$0] })
+    let requests = server.requests()
+    #expect(requests.count == remote.statistics.requests)
+    // At most 16 on SwiftNIO, and beyond them at most the 16 of the client's own pool.
+    #expect(Set(requests.map(\.connection)).count <= 32)
+  }
+
   @Test("Both transports give the same values with the same requests", arguments: [false, true])
   func sameReads(throughOwnClient: Bool) async throws {
     let server = try NginxServer()
