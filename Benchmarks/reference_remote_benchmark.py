@@ -21,6 +21,7 @@ import concurrent.futures
 import http.client
 import json
 import os
+import signal
 import socket
 import statistics
 import sys
@@ -148,6 +149,8 @@ def proxy(upstream_host, upstream_port, delay_ms):
     """A TCP proxy holding each chunk `delay_ms` in each direction: a thread reads a side and
     queues what it read with the time it is due; another sends it on the other side then."""
     delay = delay_ms / 1000
+    # Ends at SIGTERM even if started with it ignored, its connection threads with it.
+    signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     listener.bind(("127.0.0.1", 0))

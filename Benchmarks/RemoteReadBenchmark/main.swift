@@ -169,6 +169,8 @@ func startProxy(to port: Int) throws -> (Process, Int) {
   ]
   let output = Pipe()
   proxy.standardOutput = output
+  // Never holding this process's output open: a pipe reading it ends when this process does.
+  proxy.standardError = FileHandle.nullDevice
   try proxy.run()
   var line = Data()
   while true {
@@ -211,7 +213,10 @@ for size in sizes {
     (0..<lookupsPerTask).map { _ in allKeys.randomElement(using: &generator)! }
   }
   let (proxy, proxyPort) = try startProxy(to: direct.port!)
-  defer { proxy.terminate() }
+  defer {
+    proxy.terminate()
+    proxy.waitUntilExit()
+  }
   let label = size >= 1000 ? "\(size / 1000)k" : "\(size)"
   for (link, url) in [("loopback", direct), ("+2 ms RTT", withPort(direct, proxyPort))] {
     let cache = folder.appendingPathComponent("cache-\(size)-\(url.port!)")
