@@ -82,6 +82,7 @@ let package = Package(
         .product(name: "NIOConcurrencyHelpers", package: "swift-nio", condition: .when(traits: ["HTTP"])),
         .product(name: "NIOCore", package: "swift-nio", condition: .when(traits: ["HTTP"])),
         .product(name: "NIOHTTP1", package: "swift-nio", condition: .when(traits: ["HTTP"])),
+        .product(name: "NIOPosix", package: "swift-nio", condition: .when(traits: ["HTTP"])),
         .product(name: "Crypto", package: "swift-crypto", condition: .when(traits: ["HTTP"])),
       ]
     ),
@@ -122,7 +123,10 @@ let package = Package(
     // Remote reads against nginx on loopback, started by the tests themselves (HTTP trait).
     .testTarget(
       name: "MapBufferHTTPTests",
-      dependencies: ["MapBufferHTTP", "MapBuffer", "MapBufferCodable", "SkeletonModel", "MapBufferTestSupport"]
+      dependencies: [
+        "MapBufferHTTP", "MapBuffer", "MapBufferCodable", "SkeletonModel", "MapBufferTestSupport",
+        .product(name: "AsyncHTTPClient", package: "async-http-client", condition: .when(traits: ["HTTP"])),
+      ]
     ),
   ],
   swiftLanguageModes: [.v6]

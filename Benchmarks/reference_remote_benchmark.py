@@ -5,16 +5,27 @@ sends a `GET` with `Range` per slice over one keep-alive connection (as a cloud-
 does), and counts the requests. Run by `RemoteReadBenchmark`, never by hand:
 
     python reference_remote_benchmark.py PLAN.json RESULTS.json
+    python reference_remote_benchmark.py --proxy UPSTREAM_HOST UPSTREAM_PORT DELAY_MS
 
-PLAN: {"url", "keys": [lookup keys], "batch": [batch keys], "runs", "cache": folder}
+PLAN: {"url", "keys": [lookup keys], "batch": [batch keys], "runs", "cache": folder,
+       "concurrent": [[keys of task 1], ... [keys of task 8]]}
 RESULTS: {workload: {"ns": median nanoseconds, "requests": requests made}}
+
+With `--proxy`, it is instead a TCP proxy on loopback to the upstream that holds every chunk of
+bytes DELAY_MS milliseconds in each direction (a round trip then costs twice that more), printing
+its port on the first line of its output; it runs until killed.
 """
 
+import collections
+import concurrent.futures
 import http.client
 import json
 import os
+import signal
+import socket
 import statistics
 import sys
+import threading
 import time
 from urllib.parse import urlparse
 
@@ -109,8 +120,102 @@ def main():
         "ns": median_ns(runs, lambda: [mb[key] for key in batch]),
         "requests": (source.requests - before) // runs,
     }
+    # Many lookups at once: the reference's best is a pool of threads, each with a connection
+    # and an open map of its own (opened beforehand); timed from the first lookup to the last.
+    tasks = plan["concurrent"]
+    readers = []
+    for _ in tasks:
+        source = HTTPRangeBytes(url)
+        mb = MapBuffer(source)
+        mb[keys[0]]
+        readers.append((source, mb))
+    pool = concurrent.futures.ThreadPoolExecutor(max_workers=len(tasks))
+    def all_tasks():
+        def task(index):
+            mb = readers[index][1]
+            for key in tasks[index]:
+                assert mb[key] is not None
+        list(pool.map(task, range(len(tasks))))
+    before = sum(source.requests for source, _ in readers)
+    ns = median_ns(runs, all_tasks)
+    results["concurrent lookups"] = {
+        "ns": ns, "requests": (sum(source.requests for source, _ in readers) - before) // runs,
+    }
+    pool.shutdown()
     json.dump(results, open(sys.argv[2], "w"))
 
 
+def proxy(upstream_host, upstream_port, delay_ms):
+    """A TCP proxy holding each chunk `delay_ms` in each direction: a thread reads a side and
+    queues what it read with the time it is due; another sends it on the other side then."""
+    delay = delay_ms / 1000
+    # Ends at SIGTERM even if started with it ignored, its connection threads with it.
+    signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(128)
+    print(listener.getsockname()[1], flush=True)
+
+    def pipe(source, destination, finished):
+        queue = collections.deque()
+        ready = threading.Condition()
+        def send():
+            while True:
+                with ready:
+                    while not queue:
+                        ready.wait()
+                    due, data = queue.popleft()
+                wait = due - time.perf_counter()
+                if wait > 0:
+                    time.sleep(wait)
+                if not data:
+                    try:
+                        destination.shutdown(socket.SHUT_WR)
+                    except OSError:
+                        pass
+                    finished()
+                    return
+                try:
+                    destination.sendall(data)
+                except OSError:
+                    finished()
+                    return
+        threading.Thread(target=send, daemon=True).start()
+        while True:
+            try:
+                data = source.recv(1 << 20)
+            except OSError:
+                data = b""
+            with ready:
+                queue.append((time.perf_counter() + delay, data))
+                ready.notify()
+            if not data:
+                return
+
+    def serve(client):
+        upstream = socket.create_connection((upstream_host, upstream_port))
+        for connection in (client, upstream):
+            connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        # Both sockets are closed once both directions have ended.
+        remaining = [2]
+        lock = threading.Lock()
+        def finished():
+            with lock:
+                remaining[0] -= 1
+                if remaining[0] == 0:
+                    client.close()
+                    upstream.close()
+        threading.Thread(target=pipe, args=(client, upstream, finished), daemon=True).start()
+        threading.Thread(target=pipe, args=(upstream, client, finished), daemon=True).start()
+
+    while True:
+        client, _ = listener.accept()
+        serve(client)
+
+
 if __name__ == "__main__":
-    main()
+    if sys.argv[1] == "--proxy":
+        proxy(sys.argv[2], int(sys.argv[3]), float(sys.argv[4]))
+    else:
+        main()

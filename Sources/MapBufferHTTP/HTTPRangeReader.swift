@@ -118,7 +118,7 @@ struct HTTPRangeReader: Sendable {
   }
 
   /// A request whose connection failed before any byte of its answer arrived.
-  private struct Unanswered: Error {
+  struct Unanswered: Error {
     /// The client's error.
     var error: any Error
   }
@@ -185,36 +185,37 @@ struct HTTPRangeReader: Sendable {
     return headers
   }
 
-  /// Sends one request to `target` and checks its answer. The client's deadline,
+  /// Sends one request to `target` and checks its answer. The deadline,
   /// ``RemoteMapBuffer/Configuration/requestTimeout`` from now, covers the whole answer.
   private func sendOnce(
     _ range: Range<Int>, to target: URL, expecting identity: ObjectIdentity?, allowsShorter: Bool,
     into destination: (buffer: ReceiveBuffer, offset: Int)?
   ) async throws -> AttemptOutcome {
-    let request = try HTTPClient.Request(
-      url: target, method: .GET, headers: headers(for: range, to: target, expecting: identity))
-    let delegate = RangeResponseDelegate(
+    let requestHeaders = headers(for: range, to: target, expecting: identity)
+    let collector = RangeAnswerCollector(
       limit: range.count, acceptsWholeObject: allowsShorter && range.lowerBound == 0, into: destination)
     let deadline = NIODeadline.now() + .nanoseconds(configuration.requestTimeout.nanoseconds)
     counters.requests.add(1, ordering: .relaxed)
     counters.begin()
     defer { counters.end() }
-    let task = client.execute(request: request, delegate: delegate, deadline: deadline)
-    let answer: RangeResponseDelegate.Answer
+    let answer: RangeAnswerCollector.Answer
     do {
-      try await withTaskCancellationHandler {
-        try await task.futureResult.get()
-      } onCancel: {
-        task.cancel()
+      if let origin = plainOrigin(of: target),
+        let plain = try await PlainHTTPConnectionPool.shared.execute(
+          Self.requestHead(for: target, origin: origin, headers: requestHeaders), to: origin, collector: collector,
+          deadline: deadline)
+      {
+        answer = plain
+      } else {
+        // `https`, a client of the caller's own, or every lean connection to the origin busy.
+        answer = try await sendThroughClient(
+          to: target, headers: requestHeaders, collector: collector, deadline: deadline)
       }
-      answer = try delegate.takeAnswer()
-    } catch RangeResponseDelegate.Refusal.wholeObject(let length) {
+    } catch RangeAnswerCollector.Refusal.wholeObject(let length) {
       throw RemoteMapBufferError.rangeIgnored(url: displayURL, status: 200, contentLength: length)
-    } catch RangeResponseDelegate.Refusal.bodyTooLong {
+    } catch RangeAnswerCollector.Refusal.bodyTooLong {
       // More bytes than the range holds: the body cannot be the bytes asked for.
       throw RemoteMapBufferError.invalidContentRange(url: displayURL, requested: range, header: nil)
-    } catch  where !(error is CancellationError) && !delegate.hasReceivedHead && Self.isClosedConnection(error) {
-      throw Unanswered(error: error)
     }
     let status = answer.status
     let contentRangeHeader = answer.contentRange
@@ -284,6 +285,55 @@ struct HTTPRangeReader: Sendable {
       throw RemoteMapBufferError.shortBody(url: displayURL, range: range, received: body.count)
     }
     return .success(Response(body: body, range: received, identity: found))
+  }
+
+  /// The origin of `target` when it goes through the lean transport: an `http` URL read with
+  /// the default client (whose settings the lean transport shares). `https`, and clients of the
+  /// caller's own, go through AsyncHTTPClient.
+  private func plainOrigin(of target: URL) -> PlainHTTPConnectionPool.Origin? {
+    guard client === RemoteMapBuffer.defaultHTTPClient, target.scheme?.lowercased() == "http",
+      let named = target.host, !named.isEmpty
+    else { return nil }
+    // An IPv6 address without its brackets, which only the URL and the Host header have.
+    let host = named.hasPrefix("[") && named.hasSuffix("]") ? String(named.dropFirst().dropLast()) : named
+    return PlainHTTPConnectionPool.Origin(host: host, port: target.port ?? 80)
+  }
+
+  /// The head of a `GET` for `target` with `headers`, and its `Host`.
+  static func requestHead(for target: URL, origin: PlainHTTPConnectionPool.Origin, headers: HTTPHeaders)
+    -> HTTPRequestHead
+  {
+    let components = URLComponents(url: target, resolvingAgainstBaseURL: false)
+    var uri = components?.percentEncodedPath ?? target.path
+    if uri.isEmpty { uri = "/" }
+    if let query = components?.percentEncodedQuery { uri += "?" + query }
+    var all = HTTPHeaders()
+    let host = origin.host.contains(":") ? "[\(origin.host)]" : origin.host
+    all.add(name: "Host", value: target.port == nil ? host : "\(host):\(origin.port)")
+    all.add(contentsOf: headers)
+    return HTTPRequestHead(version: .http1_1, method: .GET, uri: uri, headers: all)
+  }
+
+  /// Sends one request through the client (`https`, or a client of the caller's own).
+  private func sendThroughClient(
+    to target: URL, headers: HTTPHeaders, collector: RangeAnswerCollector, deadline: NIODeadline
+  ) async throws -> RangeAnswerCollector.Answer {
+    let request = try HTTPClient.Request(url: target, method: .GET, headers: headers)
+    let delegate = RangeResponseDelegate(collector: collector)
+    let task = client.execute(request: request, delegate: delegate, deadline: deadline)
+    do {
+      try await withTaskCancellationHandler {
+        try await task.futureResult.get()
+      } onCancel: {
+        task.cancel()
+      }
+      return try delegate.takeAnswer()
+    } catch
+      where !(error is CancellationError) && !(error is RangeAnswerCollector.Refusal)
+      && !delegate.hasReceivedHead && Self.isClosedConnection(error)
+    {
+      throw Unanswered(error: error)
+    }
   }
 }
 

@@ -6,136 +6,44 @@ import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
 
-/// Collects the answer to one range request on the client's event loop, so that the reader
-/// resumes once per request with the whole answer.
-///
-/// The body of a `206` is received into one ``ReceiveBuffer`` allocated when its head arrives, at
-/// the length it announces (never more than the range asked for; the range's length when it
-/// announces none), or into the caller's buffer; a `200` is kept only when the whole object is
-/// acceptable (the first read of a small map) and announces no more than that; any other `200` is
-/// refused at its head, which closes the connection rather than download an object the reader
-/// cannot use. Bodies of other statuses (error documents, redirects) are dropped. Nothing is
-/// copied after it arrives.
+/// Collects the answer to one range request sent through AsyncHTTPClient on the client's event
+/// loop, so that the reader resumes once per request with the whole answer: a
+/// ``RangeAnswerCollector`` under a lock, whose refusals fail the request (closing its connection).
 final class RangeResponseDelegate: HTTPClientResponseDelegate {
-  /// What the reader needs of an answer, taken from its head on the event loop: the reader's
-  /// task never touches the client's own head storage.
-  struct Answer: Sendable {
-    /// The status code.
-    var status: Int
-    /// The `Content-Range`, `ETag`, `Content-Length` and `Location` headers, if present.
-    var contentRange: String?
-    var etag: String?
-    var contentLength: Int?
-    var location: String?
-    /// The kept body.
-    var body: ReceivedBody
-  }
+  private let collector: NIOLockedValueBox<RangeAnswerCollector>
 
-  /// Why an answer was abandoned before its end.
-  enum Refusal: Error {
-    /// A `200` with the whole object, when a range was needed; its announced length.
-    case wholeObject(contentLength: Int?)
-    /// More body bytes than the range holds.
-    case bodyTooLong
-  }
-
-  /// Where a kept body goes: bytes `offset..<offset + capacity` of `buffer`.
-  private struct Sink {
-    var buffer: ReceiveBuffer
-    var offset: Int
-    var capacity: Int
-    var written = 0
-  }
-
-  private struct State {
-    var answer: Answer?
-    var sink: Sink?
-  }
-
-  /// The most body bytes kept: the length of the range asked for.
-  private let limit: Int
-  /// Whether a `200` with the whole object will do (a first read that starts at byte 0 and may be shorter).
-  private let acceptsWholeObject: Bool
-  /// The caller's buffer for a `206` body, and where in it the body starts; `nil` for a buffer of the body's own.
-  private let destination: (buffer: ReceiveBuffer, offset: Int)?
-  private let state = NIOLockedValueBox(State())
-
-  /// A delegate keeping at most `limit` body bytes, into `destination` at its offset if given
-  /// (which must have room for `limit` bytes there).
-  init(limit: Int, acceptsWholeObject: Bool, into destination: (buffer: ReceiveBuffer, offset: Int)? = nil) {
-    precondition(destination.map { $0.offset >= 0 && limit <= $0.buffer.capacity - $0.offset } ?? true)
-    self.limit = limit
-    self.acceptsWholeObject = acceptsWholeObject
-    self.destination = destination
+  /// A delegate collecting the answer with `collector`.
+  init(collector: RangeAnswerCollector) {
+    self.collector = NIOLockedValueBox(collector)
   }
 
   /// Whether any part of an answer (its head) has arrived. A request that failed before then was
   /// not answered at all: it can be sent again as it was.
-  var hasReceivedHead: Bool { state.withLockedValue { $0.answer != nil } }
+  var hasReceivedHead: Bool { collector.withLockedValue { $0.hasReceivedHead } }
 
   /// The answer, once the task has succeeded: taken under the lock the event loop wrote it
   /// under, so that its bytes are seen whole.
-  func takeAnswer() throws -> Answer {
-    try state.withLockedValue { state in
-      guard var answer = state.answer else { throw HTTPClientError.remoteConnectionClosed }
-      if let sink = state.sink {
-        answer.body = ReceivedBody(buffer: sink.buffer, offset: sink.offset, count: sink.written)
-      }
-      return answer
-    }
+  func takeAnswer() throws -> RangeAnswerCollector.Answer {
+    guard let answer = collector.withLockedValue({ $0.answer }) else { throw HTTPClientError.remoteConnectionClosed }
+    return answer
   }
 
   func didReceiveHead(task: HTTPClient.Task<Void>, _ head: HTTPResponseHead) -> EventLoopFuture<Void> {
-    let length = head.headers.first(name: "Content-Length").flatMap { Int($0) }
-    switch head.status.code {
-    case 206:
-      break
-    case 200:
-      guard acceptsWholeObject, let length, length >= 0, length <= limit else {
-        state.withLockedValue { $0.answer = Self.answer(from: head, contentLength: length) }
-        return task.eventLoop.makeFailedFuture(Refusal.wholeObject(contentLength: length))
-      }
-    default:
-      state.withLockedValue { $0.answer = Self.answer(from: head, contentLength: length) }
+    do {
+      try collector.withLockedValue { try $0.receiveHead(head) }
       return task.eventLoop.makeSucceededVoidFuture()
+    } catch {
+      return task.eventLoop.makeFailedFuture(error)
     }
-    if let length, length > limit || length < 0 {
-      state.withLockedValue { $0.answer = Self.answer(from: head, contentLength: length) }
-      return task.eventLoop.makeFailedFuture(Refusal.bodyTooLong)
-    }
-    // The announced length (checked against the range), else the range's: allocated once, here.
-    let capacity = length ?? limit
-    let sink =
-      if head.status.code == 206, let destination {
-        Sink(buffer: destination.buffer, offset: destination.offset, capacity: capacity)
-      } else {
-        Sink(buffer: ReceiveBuffer(capacity: capacity), offset: 0, capacity: capacity)
-      }
-    state.withLockedValue {
-      $0.answer = Self.answer(from: head, contentLength: length)
-      $0.sink = sink
-    }
-    return task.eventLoop.makeSucceededVoidFuture()
-  }
-
-  /// The parts of `head` the reader uses, with an empty body.
-  private static func answer(from head: HTTPResponseHead, contentLength: Int?) -> Answer {
-    Answer(
-      status: Int(head.status.code), contentRange: head.headers.first(name: "Content-Range"),
-      etag: head.headers.first(name: "ETag"), contentLength: contentLength,
-      location: head.headers.first(name: "Location"), body: .empty)
   }
 
   func didReceiveBodyPart(task: HTTPClient.Task<Void>, _ buffer: ByteBuffer) -> EventLoopFuture<Void> {
-    let accepted = state.withLockedValue { state -> Bool in
-      guard var sink = state.sink else { return true }  // a body that is not kept
-      guard buffer.readableBytes <= sink.capacity - sink.written else { return false }
-      buffer.withUnsafeReadableBytes { sink.buffer.write($0, at: sink.offset + sink.written) }
-      sink.written += buffer.readableBytes
-      state.sink = sink
-      return true
+    do {
+      try collector.withLockedValue { try $0.receiveBody(buffer) }
+      return task.eventLoop.makeSucceededVoidFuture()
+    } catch {
+      return task.eventLoop.makeFailedFuture(error)
     }
-    return accepted ? task.eventLoop.makeSucceededVoidFuture() : task.eventLoop.makeFailedFuture(Refusal.bodyTooLong)
   }
 
   func didFinishRequest(task: HTTPClient.Task<Void>) throws {}

@@ -88,6 +88,13 @@ extension RemoteMapBuffer {
   /// ``Configuration/headers`` only to the object's own origin), gives up connecting after 10 s,
   /// and keeps up to 16 connections per host.
   ///
+  /// A map reading with this client sends its plain `http` requests on SwiftNIO directly, over
+  /// keep-alive connections kept per origin and shared by every map (up to 16 to one origin; a
+  /// request that finds them all busy goes through this client's pool), with the same settings and
+  /// checks: a request through AsyncHTTPClient's pool costs more of the reader's own time than the
+  /// request itself on a fast network. `https` requests, and every request of a map given a client
+  /// of its own (a proxy, other TLS settings), go through AsyncHTTPClient.
+  ///
   /// A client of your own should also have `redirectConfiguration = .disallow`: one that follows
   /// redirects itself sends every header but `Authorization`, `Cookie` and `Proxy-Authorization`
   /// to whatever host a redirect names.
