@@ -109,4 +109,23 @@ extension RemoteMapBuffer {
   }()
 }
 
+extension RemoteMapBuffer.Configuration {
+  /// The characters of an HTTP token (RFC 9110, 5.6.2), which a header name must consist of.
+  private static let tokenCharacters = Set(
+    "!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".utf8)
+
+  /// Throws ``RemoteMapBufferError`` with code `invalidHeader` for a configured header that cannot
+  /// be sent as it is: checked once, before any request, so that it fails at once rather than on
+  /// every attempt, and so that no line break in a value can reach the connection.
+  func checkHeaders(for url: URL) throws {
+    for (name, value) in headers {
+      let validName = !name.utf8.isEmpty && name.utf8.allSatisfy { Self.tokenCharacters.contains($0) }
+      let validValue = !value.utf8.contains { $0 == 0x0D || $0 == 0x0A || $0 == 0x00 }
+      guard validName && validValue else {
+        throw RemoteMapBufferError.invalidHeader(url: url.redactedForDisplay, name: name)
+      }
+    }
+  }
+}
+
 #endif

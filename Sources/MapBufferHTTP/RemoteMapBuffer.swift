@@ -71,6 +71,7 @@ public final class RemoteMapBuffer: Sendable {
     url: URL, configuration: Configuration = Configuration(), client: HTTPClient = RemoteMapBuffer.defaultHTTPClient
   ) async throws {
     try Self.checkScheme(of: url)
+    try configuration.checkHeaders(for: url)
     self.url = url
     self.configuration = configuration
     self.reader = HTTPRangeReader(client: client, url: url, configuration: configuration, counters: RequestCounters())
@@ -257,6 +258,7 @@ public final class RemoteMapBuffer: Sendable {
     client: HTTPClient = RemoteMapBuffer.defaultHTTPClient
   ) async throws {
     try Self.checkScheme(of: url)
+    try configuration.checkHeaders(for: url)
     let reader = HTTPRangeReader(client: client, url: url, configuration: configuration, counters: RequestCounters())
     let chunk = max(1, configuration.maximumCoalescedByteCount)
     try await AtomicFile.write(to: destination) { output in

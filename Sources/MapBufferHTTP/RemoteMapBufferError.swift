@@ -51,6 +51,9 @@ public struct RemoteMapBufferError: MapBufferCodedError, Sendable, Equatable, Cu
     case timedOut(url: String, range: Range<Int>, attempts: Int)
     /// The connection could not be made or broke, on every attempt; `reason` is the client's error.
     case connectionFailed(url: String, attempts: Int, reason: String)
+    /// A configured header that cannot be sent: a name that is not an HTTP token, or a value
+    /// holding a line break or a NUL (which could smuggle a header or a request into the stream).
+    case invalidHeader(url: String, name: String)
 
     /// The code of this reason.
     package var code: Code {
@@ -69,6 +72,7 @@ public struct RemoteMapBufferError: MapBufferCodedError, Sendable, Equatable, Cu
       case .unexpectedStatus: .unexpectedStatus
       case .timedOut: .timedOut
       case .connectionFailed: .connectionFailed
+      case .invalidHeader: .invalidHeader
       }
     }
 
@@ -107,6 +111,9 @@ public struct RemoteMapBufferError: MapBufferCodedError, Sendable, Equatable, Cu
         "\(url): bytes \(range.lowerBound)..<\(range.upperBound) did not arrive in time on \(attempts) attempt\(attempts == 1 ? "" : "s")"
       case let .connectionFailed(url, attempts, reason):
         "\(url): connection failed on \(attempts) attempt\(attempts == 1 ? "" : "s") (\(reason))"
+      case let .invalidHeader(url, name):
+        "\(url): the configured header \(name.debugDescription) cannot be sent (a name must be an HTTP token;"
+          + " a value may not hold CR, LF or NUL)"
       }
     }
   }
@@ -126,7 +133,7 @@ public struct RemoteMapBufferError: MapBufferCodedError, Sendable, Equatable, Cu
       let .rangeIgnored(url, _, _), let .shortBody(url, _, _), let .invalidContentRange(url, _, _),
       let .objectChanged(url, _, _), let .indexTooLarge(url, _, _), let .itemTooLarge(url, _, _, _),
       let .serverError(url, _, _), let .unexpectedStatus(url, _), let .timedOut(url, _, _),
-      let .connectionFailed(url, _, _):
+      let .connectionFailed(url, _, _), let .invalidHeader(url, _):
       url
     }
   }
@@ -174,6 +181,11 @@ public struct RemoteMapBufferError: MapBufferCodedError, Sendable, Equatable, Cu
 
   /// A one-line explanation.
   public var description: String { reason.description }
+
+  /// A configured header cannot be sent: its name is not an HTTP token, or its value holds CR, LF or NUL.
+  public static func invalidHeader(url: String, name: String) -> Self {
+    Self(.invalidHeader(url: url, name: name))
+  }
 
   /// The URL is not an `http` or `https` URL.
   public static func unsupportedURL(_ url: String) -> Self {
@@ -266,6 +278,8 @@ extension MapBufferErrorCode where Domain == RemoteMapBufferError {
   public static var timedOut: Self { Self("timedOut") }
   /// The connection could not be made or broke, on every attempt; `reason` is the client's error.
   public static var connectionFailed: Self { Self("connectionFailed") }
+  /// A configured header cannot be sent (``RemoteMapBufferError/invalidHeader(url:name:)``).
+  public static var invalidHeader: Self { Self("invalidHeader") }
 }
 
 /// What identifies one version of a remote object: its size and, when the server sends one, its ETag.

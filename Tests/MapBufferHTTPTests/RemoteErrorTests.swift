@@ -25,6 +25,37 @@ struct RemoteErrorTests {
     #expect(await server.requests().map(\.status) == [404, 403])
   }
 
+  @Test("A configured header with a line break or a name that is no token fails at once, before any request")
+  func invalidHeaders() async throws {
+    let (bytes, values) = try sampleMap(count: 20, valueBytes: 10)
+    let server = try LyingServer { .send(LyingServer.rangeAnswer($0, of: bytes)) }
+    defer { server.stop() }
+    let url = server.url("map.mb")
+    let invalid: [(name: String, value: String)] = [
+      ("X-Trace", "1\r\nHost: elsewhere"), ("X-Trace", "1\nX-Other: 2"), ("X-Trace", "a\u{0}b"),
+      ("Bad Name", "1"), ("", "1"), ("X:Colon", "1"),
+    ]
+    for header in invalid {
+      var configuration = testConfiguration(attempts: 4)
+      configuration.headers = [("Authorization", "Bearer t"), header]
+      let opening = await remoteError { _ = try await RemoteMapBuffer(url: url, configuration: configuration) }
+      #expect(opening == .invalidHeader(url: url.absoluteString, name: header.name), "\(header)")
+      let destination = try Fixtures.temporaryDirectory().appendingPathComponent("copy.mb")
+      let downloading = await remoteError {
+        try await RemoteMapBuffer.download(from: url, to: destination, configuration: configuration)
+      }
+      #expect(downloading?.code == .invalidHeader, "\(header)")
+      #expect(!FileManager.default.fileExists(atPath: destination.path))
+    }
+    #expect(server.requests().isEmpty)
+    // Valid headers are sent as they are.
+    var configuration = testConfiguration()
+    configuration.headers = [("X-Trace-Id", "abc 123; q=\"x\"")]
+    let remote = try await RemoteMapBuffer(url: url, configuration: configuration)
+    #expect(try await remote[values.keys.first!] == values.values.first!)
+    #expect(server.requests().allSatisfy { $0.headers["x-trace-id"] == "abc 123; q=\"x\"" })
+  }
+
   @Test("A server that ignores Range (200 with the whole body) is named as such, not retried")
   func rangeIgnored() async throws {
     let server = try NginxServer()
