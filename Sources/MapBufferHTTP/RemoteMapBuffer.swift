@@ -95,8 +95,8 @@ public final class RemoteMapBuffer: Sendable {
   /// The codec of every item.
   public var compression: MapBuffer.Compression { snapshot.map.compression }
 
-  /// The format version: ``MapBuffer/FormatVersion/version0`` (no checksums) or
-  /// ``MapBuffer/FormatVersion/version1`` (each item ends with its CRC-32C).
+  /// The format version: `MapBuffer.FormatVersion.version0` (no checksums) or
+  /// `MapBuffer.FormatVersion.version1` (each item ends with its CRC-32C).
   public var formatVersion: MapBuffer.FormatVersion { snapshot.map.formatVersion }
 
   /// The object's size in bytes.
