@@ -83,8 +83,15 @@ final class PlainHTTPConnectionPool: Sendable {
     let exchange = RangeExchange(
       id: id, head: head, collector: collector, deadline: deadline, promise: promise, pool: self,
       connection: connection)
+    // A connection closed after it was taken (its pipeline torn down) fails the write before the
+    // exchange reaches its handler, which would then never complete the exchange: nothing was sent,
+    // so the request fails as unanswered and is sent again.
+    let written = channel.eventLoop.makePromise(of: Void.self)
+    written.futureResult.whenFailure { error in
+      promise.fail(HTTPRangeReader.Unanswered(error: error))
+    }
     return try await withTaskCancellationHandler {
-      channel.writeAndFlush(exchange, promise: nil)
+      channel.writeAndFlush(exchange, promise: written)
       // Cancelled between the check above and the write: the cancel sent then arrived first.
       if Task.isCancelled {
         channel.triggerUserOutboundEvent(RangeExchangeHandler.Cancel(id: id), promise: nil)
