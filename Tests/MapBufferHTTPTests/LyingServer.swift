@@ -55,6 +55,7 @@ final class LyingServer: @unchecked Sendable {
   private var log: [Request] = []
   private var open: Set<Int32> = []
   private var stopped = false
+  private var listenerOpen = true
 
   /// Listens on `host` (a loopback IPv4 address) and answers with `handler`.
   init(host: String = "127.0.0.1", _ handler: @escaping @Sendable (Request) -> Reply) throws {
@@ -101,13 +102,18 @@ final class LyingServer: @unchecked Sendable {
   func requests() -> [Request] { lock.withLock { log } }
 
   /// Stops listening and closes every connection.
+  ///
+  /// Descriptors are shut down, closed and forgotten only under the lock: a descriptor a
+  /// connection's thread has closed may already be a socket of the reader's under test (the
+  /// kernel reuses the lowest free number), and shutting that one down instead would close a
+  /// connection of an unrelated test, which then resends its request.
   func stop() {
-    let descriptors = lock.withLock { () -> Set<Int32> in
+    lock.withLock {
+      guard !stopped else { return }
       stopped = true
-      return open
+      if listenerOpen { shutdown(listener, Int32(SHUT_RDWR)) }
+      for descriptor in open { shutdown(descriptor, Int32(SHUT_RDWR)) }
     }
-    shutdown(listener, Int32(SHUT_RDWR))
-    for descriptor in descriptors { shutdown(descriptor, Int32(SHUT_RDWR)) }
   }
 
   private func acceptLoop() {
@@ -116,7 +122,10 @@ final class LyingServer: @unchecked Sendable {
       let descriptor = accept(listener, nil, nil)
       guard descriptor >= 0 else {
         if errno == EINTR { continue }
-        close(listener)
+        lock.withLock {
+          listenerOpen = false
+          close(listener)
+        }
         return
       }
       let isStopped = lock.withLock { () -> Bool in
@@ -135,8 +144,10 @@ final class LyingServer: @unchecked Sendable {
 
   private func serve(_ descriptor: Int32, connection: Int) {
     defer {
-      lock.withLock { _ = open.remove(descriptor) }
-      close(descriptor)
+      lock.withLock {
+        _ = open.remove(descriptor)
+        close(descriptor)
+      }
     }
     var pending = Data()
     var index = 0
