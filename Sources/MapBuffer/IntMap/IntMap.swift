@@ -115,7 +115,9 @@ public struct IntMap: Sendable {
 
   /// The entry position of `key`, or `nil`.
   package func position(of key: UInt64) -> Int? {
-    Eytzinger.position(of: key, count: header.keyCount, label: { labels.word(at: $0) })
+    labels.withEntries { entries in
+      Eytzinger.position(of: key, count: header.keyCount, label: { entries.word(at: $0) })
+    }
   }
 
   /// The key and value at entry `position`.
@@ -160,7 +162,9 @@ public struct IntMap: Sendable {
     guard source.count == header.entriesRange.upperBound else {
       throw MapBufferError.sizeMismatch(expected: header.entriesRange.upperBound, actual: source.count)
     }
-    try MapBuffer.checkEytzingerOrder(count: header.keyCount) { labels.word(at: $0) }
+    try labels.withEntries { entries in
+      try MapBuffer.checkEytzingerOrder(count: header.keyCount) { entries.word(at: $0) }
+    }
   }
 
   // MARK: Writing

@@ -41,6 +41,16 @@ extension MapBuffer {
 
   /// The key at index `position` and its value.
   package func entry(at position: Int) throws -> (key: UInt64, value: Data) {
+    let coding = itemCoding
+    // In memory: the key, the offsets and the item in one access to the bytes.
+    if let entry = try residentAccess.withResidentBytes({ file -> (key: UInt64, value: Data) in
+      let key = file.loadLittleEndianUInt64(at: Self.labelOffset(ofPosition: position))
+      let location = try residentLocation(at: position, key: key, in: file)
+      let stored = UnsafeRawBufferPointer(rebasing: file[location.range])
+      return (key, try coding.value(of: stored, key: key, position: location.position))
+    }) {
+      return entry
+    }
     let (key, location) = try entryLocation(at: position)
     return (key, try value(at: location, key: key))
   }

@@ -122,7 +122,9 @@ extension MapBuffer {
   /// The index position of `key`, or `nil`: searched in place in memory, else in the index
   /// read at opening.
   package func position(of key: UInt64) -> Int? {
-    Eytzinger.position(of: key, count: header.keyCount, label: { labels.word(at: $0) })
+    labels.withEntries { entries in
+      Eytzinger.position(of: key, count: header.keyCount, label: { entries.word(at: $0) })
+    }
   }
 
   /// The index position and stored byte range of `key`, or `nil`.

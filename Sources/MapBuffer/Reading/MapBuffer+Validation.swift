@@ -26,6 +26,19 @@ extension MapBuffer {
     try validateIndex()
     guard depth == .deep else { return }
     let coding = itemCoding
+    // In memory: one access to the bytes for the whole walk.
+    let checkedInPlace = try residentAccess.withResidentBytes { file in
+      var walk = InOrderWalk(count: count)
+      var checked = 0
+      while let position = walk.next() {
+        let key = file.loadLittleEndianUInt64(at: Self.labelOffset(ofPosition: position))
+        let location = try residentLocation(at: position, key: key, in: file)
+        try coding.checkItem(UnsafeRawBufferPointer(rebasing: file[location.range]), key: key, position: location.position)
+        checked += 1
+        progress?(checked, count)
+      }
+    }
+    guard checkedInPlace == nil else { return }
     var entries = entries()
     var checked = 0
     while let (key, location) = try entries.nextLocation() {
@@ -46,24 +59,27 @@ extension MapBuffer {
       return
     }
     let trailer = itemCoding.trailerByteCount
-    let first = labels.word(at: 0, offset: 8)
-    guard first == UInt64(header.dataStart) else {
-      throw MapBufferError.firstOffsetMismatch(expected: header.dataStart, found: first)
-    }
-    for position in 0..<count {
-      let start = labels.word(at: position, offset: 8)
-      let end = position + 1 < count ? labels.word(at: position + 1, offset: 8) : UInt64(size)
-      guard start <= end, end <= UInt64(size) else {
-        throw MapBufferError.offsetOutOfOrder(
-          position: position + 1 < count ? position + 1 : position,
-          offset: end, previous: start, sourceSize: size)
+    let dataStart = header.dataStart
+    try labels.withEntries { entries in
+      let first = entries.word(at: 0, offset: 8)
+      guard first == UInt64(dataStart) else {
+        throw MapBufferError.firstOffsetMismatch(expected: dataStart, found: first)
       }
-      if end - start < UInt64(trailer) {
-        throw MapBufferError.missingChecksum(
-          key: labels.word(at: position), position: position, storedSize: Int(end - start))
+      for position in 0..<count {
+        let start = entries.word(at: position, offset: 8)
+        let end = position + 1 < count ? entries.word(at: position + 1, offset: 8) : UInt64(size)
+        guard start <= end, end <= UInt64(size) else {
+          throw MapBufferError.offsetOutOfOrder(
+            position: position + 1 < count ? position + 1 : position,
+            offset: end, previous: start, sourceSize: size)
+        }
+        if end - start < UInt64(trailer) {
+          throw MapBufferError.missingChecksum(
+            key: entries.word(at: position), position: position, storedSize: Int(end - start))
+        }
       }
+      try Self.checkEytzingerOrder(count: count) { entries.word(at: $0) }
     }
-    try Self.checkEytzingerOrder(count: count) { labels.word(at: $0) }
   }
 
   /// Throws unless the labels, walked in order, strictly ascend.
