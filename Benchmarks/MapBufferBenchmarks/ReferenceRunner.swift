@@ -38,8 +38,12 @@ final class ReferenceRunner {
     let process = Process()
     process.executableURL = python
     process.arguments = [script.path, plan.path, results.path]
+    // Waited for on a semaphore: `waitUntilExit()` spins a run loop with nothing to wait on
+    // (a whole core, with only two) when called on a thread other than the one that launched.
+    let exited = DispatchSemaphore(value: 0)
+    process.terminationHandler = { _ in exited.signal() }
     try process.run()
-    process.waitUntilExit()
+    exited.wait()
     guard process.terminationStatus == 0 else {
       throw BenchmarkFailure("the reference benchmark exited with status \(process.terminationStatus)")
     }

@@ -153,8 +153,12 @@ func measureReference(_ plan: Plan, in folder: URL) throws -> [String: Measureme
     Fixtures.packageRoot.appendingPathComponent("Benchmarks/reference_remote_benchmark.py").path, planURL.path,
     resultsURL.path,
   ]
+  // Waited for on a semaphore: `waitUntilExit()` from a task spins a run loop with nothing to
+  // wait on, a whole core of the two the reference, nginx and the proxy share while it runs.
+  let exited = DispatchSemaphore(value: 0)
+  python.terminationHandler = { _ in exited.signal() }
   try python.run()
-  python.waitUntilExit()
+  exited.wait()
   guard python.terminationStatus == 0 else { fatalError("the reference benchmark failed (run Scripts/setup)") }
   return try JSONDecoder().decode([String: Measurement].self, from: Data(contentsOf: resultsURL))
 }
