@@ -32,6 +32,9 @@ final class PlainHTTPConnectionPool: Sendable {
   static let maximumConnectionsPerOrigin = 16
   /// The longest a connection may take to be made, as the default client allows.
   static let connectTimeout = TimeAmount.seconds(10)
+  /// How long a kept-alive connection may stay idle before the pool closes it, as long as the
+  /// default client's pool keeps one (AsyncHTTPClient's `ConnectionPool.idleTimeout`).
+  static let defaultIdleTimeout = TimeAmount.seconds(60)
 
   /// A host and port.
   struct Origin: Hashable, Sendable {
@@ -54,9 +57,18 @@ final class PlainHTTPConnectionPool: Sendable {
   private let group: any EventLoopGroup
   private let origins = NIOLockedValueBox<[Origin: OriginConnections]>([:])
   private let nextExchange = NIOLockedValueBox<UInt64>(0)
+  /// How long an idle connection is kept: a process that read a map once does not hold its
+  /// connections (and the server's) for as long as it runs.
+  let idleTimeout: TimeAmount
 
-  init(group: any EventLoopGroup) {
+  init(group: any EventLoopGroup, idleTimeout: TimeAmount = PlainHTTPConnectionPool.defaultIdleTimeout) {
     self.group = group
+    self.idleTimeout = idleTimeout
+  }
+
+  /// How many connections to `origin` are open, busy or idle.
+  func openConnectionCount(to origin: Origin) -> Int {
+    origins.withLockedValue { $0[origin]?.open ?? 0 }
   }
 
   /// Sends `head` to `origin` and collects the answer with `collector`, within `deadline`; `nil`
@@ -215,6 +227,8 @@ private final class RangeExchangeHandler: ChannelDuplexHandler, RemovableChannel
 
   private var current: Current?
   private var context: ChannelHandlerContext?
+  /// The close of this connection once it has been idle for the pool's idle timeout.
+  private var idleClose: Scheduled<Void>?
 
   func handlerAdded(context: ChannelHandlerContext) {
     self.context = context
@@ -227,6 +241,8 @@ private final class RangeExchangeHandler: ChannelDuplexHandler, RemovableChannel
   func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
     let exchange = unwrapOutboundIn(data)
     promise?.succeed()
+    idleClose?.cancel()
+    idleClose = nil
     guard current == nil, context.channel.isActive else {
       // Not sent: a connection that closed while idle (or, never, one already busy).
       exchange.promise.fail(HTTPRangeReader.Unanswered(error: HTTPClientError.remoteConnectionClosed))
@@ -275,6 +291,11 @@ private final class RangeExchangeHandler: ChannelDuplexHandler, RemovableChannel
         self.current = nil
         current.timeout?.cancel()
         if current.keepAlive {
+          // Closed if no request takes it in time. A request that takes it from the pool just as
+          // the close runs finds it closed when its write arrives, and is sent again (unanswered).
+          idleClose = context.eventLoop.assumeIsolated().scheduleTask(in: current.exchange.pool.idleTimeout) {
+            context.close(promise: nil)
+          }
           current.exchange.pool.release(current.exchange.connection)
         } else {
           context.close(promise: nil)
@@ -292,6 +313,8 @@ private final class RangeExchangeHandler: ChannelDuplexHandler, RemovableChannel
   }
 
   func channelInactive(context: ChannelHandlerContext) {
+    idleClose?.cancel()
+    idleClose = nil
     if let current { fail(id: current.exchange.id, HTTPClientError.remoteConnectionClosed) }
     context.fireChannelInactive()
   }
