@@ -33,7 +33,8 @@ extension MapBuffer {
       while let position = walk.next() {
         let key = file.loadLittleEndianUInt64(at: Self.labelOffset(ofPosition: position))
         let location = try residentLocation(at: position, key: key, in: file)
-        try coding.checkItem(UnsafeRawBufferPointer(rebasing: file[location.range]), key: key, position: location.position)
+        try coding.checkItem(
+          UnsafeRawBufferPointer(rebasing: file[location.range]), key: key, position: location.position)
         checked += 1
         progress?(checked, count)
       }
