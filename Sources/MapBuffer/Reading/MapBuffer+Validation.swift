@@ -27,7 +27,7 @@ extension MapBuffer {
     guard depth == .deep else { return }
     let coding = itemCoding
     // In memory: one access to the bytes for the whole walk.
-    let checkedInPlace = try residentAccess.withResidentBytes { file in
+    let checkedInPlace: Void? = try residentAccess.withResidentBytes { file in
       var walk = InOrderWalk(count: count)
       var checked = 0
       while let position = walk.next() {
