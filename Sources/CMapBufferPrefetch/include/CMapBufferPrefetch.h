@@ -13,4 +13,13 @@ static inline void mb_prefetch(const void *address) {
 #endif
 }
 
+/// A hint that the cache line at `address` will soon be written.
+static inline void mb_prefetch_for_write(void *address) {
+#if defined(__GNUC__) || defined(__clang__)
+  __builtin_prefetch(address, 1, 3);
+#else
+  (void)address;
+#endif
+}
+
 #endif

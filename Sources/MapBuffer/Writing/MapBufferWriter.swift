@@ -1,3 +1,4 @@
+import CMapBufferPrefetch
 import Foundation
 
 /// Serializes maps from keys to bytes in the MapBuffer format.
@@ -126,6 +127,9 @@ public struct MapBufferWriter: Sendable {
   }
 
   /// Serializes the value of each input `i` under `keys[i]`, the keys in any order.
+  /// How many items ahead the build asks for the cache lines it will write.
+  static let writePrefetchDistance = 8
+
   package func encode(keys: [UInt64], values: some WriterValues, rejectingDuplicates: Bool) throws -> Data {
     precondition(keys.count == values.count, "one value per key")
     try checkFormatVersion()
@@ -191,7 +195,16 @@ public struct MapBufferWriter: Sendable {
       out.base.copyBytes(from: header.bytes)
       let chunkItems = max(64, count * 256 * 1024 / max(1, size - header.dataStart))
       try ParallelChunks.forEach(count: count, minimumChunk: chunkItems, concurrency: maximumConcurrency) { chunk in
+        let base = out.base.baseAddress.unsafelyUnwrapped
         for input in chunk {
+          // The writes jump around the output (the reads go in order): ask for the lines a few
+          // items ahead will write, so that their misses overlap.
+          let ahead = input &+ Self.writePrefetchDistance
+          if ahead < chunk.upperBound {
+            let position = positions[ahead]
+            mb_prefetch_for_write(base + offsets[position])
+            mb_prefetch_for_write(base + MapBufferHeader.byteCount + MapBufferHeader.indexEntryByteCount * position)
+          }
           let position = positions[input]
           let start = offsets[position]
           let entry = MapBufferHeader.byteCount + MapBufferHeader.indexEntryByteCount * position
