@@ -218,7 +218,9 @@ for size in sizes {
   }
   let (proxy, proxyPort) = try startProxy(to: direct.port!)
   defer {
-    proxy.terminate()
+    // SIGKILL: the proxy inherits a signal mask with SIGTERM blocked from the thread that starts
+    // it, so `terminate()` left it running and `waitUntilExit()` waiting for ever.
+    kill(proxy.processIdentifier, SIGKILL)
     proxy.waitUntilExit()
   }
   let label = size >= 1000 ? "\(size / 1000)k" : "\(size)"
