@@ -33,7 +33,7 @@ struct RemoteTransportTests {
       #expect(try await remote[key] == values[key])
     }
     let requests = server.requests()
-    #expect(requests.count == remote.statistics.requests)
+    #expect(requests.count == answeredRequestCount(remote.statistics))
     #expect(Set(requests.map(\.connection)).count == 1)
     #expect(requests.map(\.indexOnConnection) == Array(0..<requests.count))
     #expect(requests.allSatisfy { $0.headers["host"] == "\(server.host):\(server.port)" })
@@ -51,7 +51,7 @@ struct RemoteTransportTests {
     let keys = values.keys.sorted()
     #expect(try await remote.values(forKeys: keys) == keys.map { values[$0] })
     let requests = server.requests()
-    #expect(requests.count == remote.statistics.requests)
+    #expect(requests.count == answeredRequestCount(remote.statistics))
     // At most 16 on SwiftNIO, and beyond them at most the 16 of the client's own pool.
     #expect(Set(requests.map(\.connection)).count <= 32)
   }
@@ -73,7 +73,7 @@ struct RemoteTransportTests {
     let requests = await server.requests()
     #expect(requests.map(\.status) == Array(repeating: 206, count: 1 + keys.count + 1))
     #expect(requests.dropFirst().allSatisfy { $0.ifMatch != nil })
-    #expect(remote.statistics.requests == requests.count)
+    #expect(answeredRequestCount(remote.statistics) == requests.count)
   }
 
   @Test("Both transports refuse a whole object for a range and a body longer than the range", arguments: [false, true])
