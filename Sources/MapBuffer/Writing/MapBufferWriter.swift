@@ -126,10 +126,10 @@ public struct MapBufferWriter: Sendable {
       verifiesChecksums: true, maximumDecodedItemSize: .max)
   }
 
-  /// Serializes the value of each input `i` under `keys[i]`, the keys in any order.
   /// How many items ahead the build asks for the cache lines it will write.
   static let writePrefetchDistance = 8
 
+  /// Serializes the value of each input `i` under `keys[i]`, the keys in any order.
   package func encode(keys: [UInt64], values: some WriterValues, rejectingDuplicates: Bool) throws -> Data {
     precondition(keys.count == values.count, "one value per key")
     try checkFormatVersion()
@@ -203,11 +203,11 @@ public struct MapBufferWriter: Sendable {
           if ahead < chunk.upperBound {
             let position = positions[ahead]
             mb_prefetch_for_write(base + offsets[position])
-            mb_prefetch_for_write(base + MapBufferHeader.byteCount + MapBufferHeader.indexEntryByteCount * position)
+            mb_prefetch_for_write(base + MapBuffer.labelOffset(ofPosition: position))
           }
           let position = positions[input]
           let start = offsets[position]
-          let entry = MapBufferHeader.byteCount + MapBufferHeader.indexEntryByteCount * position
+          let entry = MapBuffer.labelOffset(ofPosition: position)
           out.base.storeLittleEndian(keys[input], at: entry)
           out.base.storeLittleEndian(UInt64(start), at: entry + 8)
           let store = { (bytes: UnsafeRawBufferPointer) in
