@@ -10,9 +10,17 @@ import NIOPosix
 import Testing
 
 /// The lean transport's pool closes connections that stay idle past its idle timeout.
+///
+/// The whole test run shares two cooperative threads, and a continuation can wait behind a queue
+/// of synchronous tests for longer than a short timer: these tests read how long a connection
+/// actually lay idle from the server's log rather than from the sleeps they asked for.
 @Suite("Connection pool idle timeout")
 struct ConnectionPoolIdleTests {
-  /// One range request for the first 10 bytes through `pool`, and its status.
+  /// The object every request reads ten bytes of.
+  private let bytes = Data((0..<100).map { UInt8($0) })
+
+  /// One range request for the first 10 bytes through `pool`, and its status. The deadline is
+  /// long: these tests are about idle connections, not slow answers.
   private func firstTenBytes(of url: URL, through pool: PlainHTTPConnectionPool) async throws -> Int? {
     let origin = PlainHTTPConnectionPool.Origin(host: "127.0.0.1", port: url.port!)
     var headers = HTTPHeaders()
@@ -20,11 +28,11 @@ struct ConnectionPoolIdleTests {
     let head = HTTPRangeReader.requestHead(for: url, origin: origin, headers: headers)
     let answer = try await pool.execute(
       head, to: origin, collector: RangeAnswerCollector(limit: 10, acceptsWholeObject: false),
-      deadline: .now() + .seconds(60))
+      deadline: .now() + .minutes(10))
     return answer?.status
   }
 
-  /// Waits up to 20 s for `condition`.
+  /// Waits up to 2000 turns of 10 ms for `condition`.
   private func eventually(_ condition: () -> Bool) async throws -> Bool {
     for _ in 0..<2000 {
       if condition() { return true }
@@ -33,36 +41,52 @@ struct ConnectionPoolIdleTests {
     return condition()
   }
 
+  /// The longest time a connection lay idle at the reader between two requests in `log`, at most:
+  /// from the server's handing one answer to the kernel to its reading the next request.
+  private func longestIdleTime(in log: [LyingServer.Request]) -> Duration {
+    zip(log, log.dropFirst()).map { earlier, later in
+      earlier.answeredAt.map { later.receivedAt - $0 } ?? .seconds(1_000)
+    }.max() ?? .zero
+  }
+
   @Test("A connection idle past the timeout is closed; the next request opens another")
   func idleConnectionCloses() async throws {
-    let bytes = Data((0..<100).map { UInt8($0) })
-    let server = try LyingServer { .send(LyingServer.rangeAnswer($0, of: bytes)) }
+    let server = try LyingServer { [bytes] in .send(LyingServer.rangeAnswer($0, of: bytes)) }
     defer { server.stop() }
     let pool = PlainHTTPConnectionPool(group: MultiThreadedEventLoopGroup.singleton, idleTimeout: .seconds(1))
     let origin = PlainHTTPConnectionPool.Origin(host: server.host, port: server.port)
     let url = server.url("idle.bin")
 
     #expect(try await firstTenBytes(of: url, through: pool) == 206)
-    #expect(try await firstTenBytes(of: url, through: pool) == 206)  // kept alive: the same connection
-    #expect(pool.openConnectionCount(to: origin) == 1)
     #expect(try await eventually { pool.openConnectionCount(to: origin) == 0 })
     #expect(try await firstTenBytes(of: url, through: pool) == 206)
-    #expect(server.requests().map(\.connection) == [0, 0, 1])
+    #expect(server.requests().map(\.connection) == [0, 1])
   }
 
-  @Test("A connection in use within the timeout stays open")
+  @Test("A connection used again within the timeout stays open, though its life outlasts the timeout")
   func busyConnectionStays() async throws {
-    let bytes = Data((0..<100).map { UInt8($0) })
-    let server = try LyingServer { .send(LyingServer.rangeAnswer($0, of: bytes)) }
-    defer { server.stop() }
-    let pool = PlainHTTPConnectionPool(group: MultiThreadedEventLoopGroup.singleton, idleTimeout: .seconds(2))
-    let url = server.url("busy.bin")
-    // Each request comes well within the timeout of the last: the timer starts again each time.
-    for _ in 0..<6 {
-      #expect(try await firstTenBytes(of: url, through: pool) == 206)
-      try await Task.sleep(for: .milliseconds(500))
+    let timeout = Duration.seconds(2)  // the pool's, below
+    // Six requests 500 ms apart keep one connection for more than the timeout, if each wait is
+    // shorter than the timeout; a loaded machine can stretch a wait past it, and then the attempt
+    // proves nothing and is made again.
+    var attempts: [[Int]] = []
+    for _ in 0..<4 {
+      let server = try LyingServer { [bytes] in .send(LyingServer.rangeAnswer($0, of: bytes)) }
+      defer { server.stop() }
+      let pool = PlainHTTPConnectionPool(group: MultiThreadedEventLoopGroup.singleton, idleTimeout: .seconds(2))
+      let url = server.url("busy.bin")
+      for request in 0..<6 {
+        if request > 0 { try await Task.sleep(for: .milliseconds(500)) }
+        #expect(try await firstTenBytes(of: url, through: pool) == 206)
+      }
+      let log = server.requests()
+      let lifetime = log.last!.receivedAt - log.first!.receivedAt
+      attempts.append(log.map(\.connection))
+      guard longestIdleTime(in: log) < timeout - .milliseconds(100), lifetime > timeout else { continue }
+      #expect(log.map(\.connection) == [0, 0, 0, 0, 0, 0])
+      return
     }
-    #expect(Set(server.requests().map(\.connection)) == [0])
+    Issue.record("No attempt kept every wait under the timeout (connections: \(attempts)); the machine is too loaded to tell")
   }
 }
 

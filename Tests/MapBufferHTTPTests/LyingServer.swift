@@ -25,6 +25,11 @@ final class LyingServer: @unchecked Sendable {
     /// The connection's number (0 for the first accepted) and the request's number on it.
     var connection: Int
     var indexOnConnection: Int
+    /// When the request's head had been read, and when its answer had been handed to the kernel
+    /// (`nil` if it was not answered): a connection lay idle at the reader at most from one
+    /// request's `answeredAt` to the next one's `receivedAt`.
+    var receivedAt: ContinuousClock.Instant
+    var answeredAt: ContinuousClock.Instant?
 
     /// The range asked for, from `Range: bytes=FIRST-LAST`.
     var range: Range<Int>? {
@@ -170,12 +175,16 @@ final class LyingServer: @unchecked Sendable {
       }
       let request = Request(
         target: requestLine.count > 1 ? String(requestLine[1]) : "", headers: headers,
-        connection: connection, indexOnConnection: index)
+        connection: connection, indexOnConnection: index, receivedAt: .now)
       index += 1
-      lock.withLock { log.append(request) }
+      let position = lock.withLock { () -> Int in
+        log.append(request)
+        return log.count - 1
+      }
       switch handler(request) {
       case .send(let bytes):
         guard send(bytes, on: descriptor) else { return }
+        lock.withLock { log[position].answeredAt = .now }
       case .sendAndClose(let bytes):
         _ = send(bytes, on: descriptor)
         return
