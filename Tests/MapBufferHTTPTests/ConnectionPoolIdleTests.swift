@@ -86,7 +86,8 @@ struct ConnectionPoolIdleTests {
       #expect(log.map(\.connection) == [0, 0, 0, 0, 0, 0])
       return
     }
-    Issue.record("No attempt kept every wait under the timeout (connections: \(attempts)); the machine is too loaded to tell")
+    Issue.record(
+      "No attempt kept every wait under the timeout (connections: \(attempts)); the machine is too loaded to tell")
   }
 }
 
