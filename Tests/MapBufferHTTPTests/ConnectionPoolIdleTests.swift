@@ -19,13 +19,18 @@ struct ConnectionPoolIdleTests {
   /// The object every request reads ten bytes of.
   private let bytes = Data((0..<100).map { UInt8($0) })
 
-  /// One range request for the first 10 bytes through `pool`, and its status. The deadline is
-  /// long: these tests are about idle connections, not slow answers.
-  private func firstTenBytes(of url: URL, through pool: PlainHTTPConnectionPool) async throws -> Int? {
-    let origin = PlainHTTPConnectionPool.Origin(host: "127.0.0.1", port: url.port!)
+  /// The origin the pool keeps `server`'s connections under.
+  private func origin(of server: LyingServer) -> PlainHTTPConnectionPool.Origin {
+    PlainHTTPConnectionPool.Origin(host: server.host, port: server.port)
+  }
+
+  /// One range request for the first 10 bytes from `server` through `pool`, and its status. The
+  /// deadline is long: these tests are about idle connections, not slow answers.
+  private func firstTenBytes(from server: LyingServer, through pool: PlainHTTPConnectionPool) async throws -> Int? {
+    let origin = origin(of: server)
     var headers = HTTPHeaders()
     headers.add(name: "Range", value: "bytes=0-9")
-    let head = HTTPRangeReader.requestHead(for: url, origin: origin, headers: headers)
+    let head = HTTPRangeReader.requestHead(for: server.url("object.bin"), origin: origin, headers: headers)
     let answer = try await pool.execute(
       head, to: origin, collector: RangeAnswerCollector(limit: 10, acceptsWholeObject: false),
       deadline: .now() + .minutes(10))
@@ -54,18 +59,16 @@ struct ConnectionPoolIdleTests {
     let server = try LyingServer { [bytes] in .send(LyingServer.rangeAnswer($0, of: bytes)) }
     defer { server.stop() }
     let pool = PlainHTTPConnectionPool(group: MultiThreadedEventLoopGroup.singleton, idleTimeout: .seconds(1))
-    let origin = PlainHTTPConnectionPool.Origin(host: server.host, port: server.port)
-    let url = server.url("idle.bin")
 
-    #expect(try await firstTenBytes(of: url, through: pool) == 206)
-    #expect(try await eventually { pool.openConnectionCount(to: origin) == 0 })
-    #expect(try await firstTenBytes(of: url, through: pool) == 206)
+    #expect(try await firstTenBytes(from: server, through: pool) == 206)
+    #expect(try await eventually { pool.openConnectionCount(to: origin(of: server)) == 0 })
+    #expect(try await firstTenBytes(from: server, through: pool) == 206)
     #expect(server.requests().map(\.connection) == [0, 1])
   }
 
   @Test("A connection used again within the timeout stays open, though its life outlasts the timeout")
   func busyConnectionStays() async throws {
-    let timeout = Duration.seconds(2)  // the pool's, below
+    let timeout = Duration.seconds(2)
     // Six requests 500 ms apart keep one connection for more than the timeout, if each wait is
     // shorter than the timeout; a loaded machine can stretch a wait past it, and then the attempt
     // proves nothing and is made again.
@@ -73,11 +76,10 @@ struct ConnectionPoolIdleTests {
     for _ in 0..<4 {
       let server = try LyingServer { [bytes] in .send(LyingServer.rangeAnswer($0, of: bytes)) }
       defer { server.stop() }
-      let pool = PlainHTTPConnectionPool(group: MultiThreadedEventLoopGroup.singleton, idleTimeout: .seconds(2))
-      let url = server.url("busy.bin")
+      let pool = PlainHTTPConnectionPool(group: MultiThreadedEventLoopGroup.singleton, idleTimeout: TimeAmount(timeout))
       for request in 0..<6 {
         if request > 0 { try await Task.sleep(for: .milliseconds(500)) }
-        #expect(try await firstTenBytes(of: url, through: pool) == 206)
+        #expect(try await firstTenBytes(from: server, through: pool) == 206)
       }
       let log = server.requests()
       let lifetime = log.last!.receivedAt - log.first!.receivedAt
